@@ -1,0 +1,48 @@
+# ImmunoPrep — two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+# Debian packages the full test suite needs: a browser for UI tests, pdftoppm to render PDFs,
+# and a CJK fallback font for names such as 李小龍 in the PDF.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-droid-fallback fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: run test bench load system-deps clean
+
+$(VENV)/.runtime: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (try: sudo apt-get install python3.11 python3.11-venv python3.11-dev)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing="$$missing fonts-droid-fallback"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages needed by the tests:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: $(VENV)/.dev system-deps
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.dev
+	$(PY) -m bench $(if $(QUICK),--quick,)
+
+load: $(VENV)/.dev system-deps
+	$(PY) -m bench.load
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

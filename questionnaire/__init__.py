@@ -1,0 +1,23 @@
+"""Questions as data, the validated Answers model and the questionnaire flow."""
+from .answers import Answers, Problem, answers_from_json, answers_schema, validate_answers
+from .definition import UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
+from .flow import (
+    Progress,
+    active_sections,
+    condition_holds,
+    drop_hidden,
+    is_answered,
+    next_section,
+    previous_section,
+    progress,
+    visible_ids,
+    visible_in_section,
+    visible_questions,
+)
+
+__all__ = [
+    "Answers", "Problem", "answers_from_json", "answers_schema", "validate_answers",
+    "UNKNOWN", "Definition", "DefinitionError", "Question", "Section", "load_definition",
+    "Progress", "active_sections", "condition_holds", "drop_hidden", "is_answered", "next_section",
+    "previous_section", "progress", "visible_ids", "visible_in_section", "visible_questions",
+]

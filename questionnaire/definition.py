@@ -1,0 +1,242 @@
+"""Load and check the question definition (questions.yaml).
+
+The definition is data a clinician reviews; this module turns it into typed objects and refuses a
+broken file at import, naming the file and the question, so a typo never reaches a patient.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DEFINITION_PATH = Path(__file__).with_name("questions.yaml")
+UNKNOWN = "unknown"
+
+
+class DefinitionError(ValueError):
+    """The question definition file is broken; the message names the file and the question."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Strict):
+    id: str = Field(min_length=1)
+    patient: str
+    nurse: str
+    group: str | None = None
+
+
+class Leaf(_Strict):
+    """One comparison on an earlier answer. An unanswered or hidden question never satisfies a leaf."""
+
+    question: str
+    in_: tuple[str, ...] | None = Field(default=None, alias="in")
+    not_in: tuple[str, ...] | None = None
+    includes: tuple[str, ...] | None = None
+    lt: float | None = None
+    lte: float | None = None
+    gt: float | None = None
+    gte: float | None = None
+    answered: Literal[True] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_operator(self) -> "Leaf":
+        used = [name for name in self.operators() if getattr(self, name) is not None]
+        if len(used) != 1:
+            raise ValueError(f"condition on '{self.question}' needs exactly one operator, got {used or 'none'}")
+        return self
+
+    @staticmethod
+    def operators() -> tuple[str, ...]:
+        return ("in_", "not_in", "includes", "lt", "lte", "gt", "gte", "answered")
+
+    @property
+    def operator(self) -> str:
+        return next(name for name in self.operators() if getattr(self, name) is not None)
+
+    @property
+    def value(self) -> Any:
+        return getattr(self, self.operator)
+
+
+class AllOf(_Strict):
+    all: tuple["Condition", ...]
+
+
+class AnyOf(_Strict):
+    any: tuple["Condition", ...]
+
+
+class NotOf(_Strict):
+    not_: "Condition" = Field(alias="not")
+
+
+Condition = Union[Leaf, AllOf, AnyOf, NotOf]
+for _model in (AllOf, AnyOf, NotOf):
+    _model.model_rebuild()
+
+
+class Question(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    patient: str
+    nurse: str
+    help: str
+    type: Literal["choice", "multi_choice", "number", "text"]
+    options: tuple[Option, ...] = ()
+    exclusive: tuple[str, ...] = ()
+    unit: str | None = None
+    range: tuple[float, float] | None = None
+    integer: bool = False
+    max_length: int | None = None
+    visible_if: Condition | None = None
+    section: str = ""
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+    def option(self, option_id: str) -> Option:
+        return next(option for option in self.options if option.id == option_id)
+
+
+class Section(_Strict):
+    id: str
+    title: dict[Literal["patient", "nurse"], str]
+    questions: tuple[Question, ...]
+
+
+class Definition(_Strict):
+    version: str
+    sections: tuple[Section, ...]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for section in self.sections for q in section.questions)
+
+    def question(self, question_id: str) -> Question:
+        return self.by_id()[question_id]
+
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+
+def _leaves(condition: Condition | None):
+    if condition is None:
+        return
+    if isinstance(condition, Leaf):
+        yield condition
+    elif isinstance(condition, AllOf):
+        for part in condition.all:
+            yield from _leaves(part)
+    elif isinstance(condition, AnyOf):
+        for part in condition.any:
+            yield from _leaves(part)
+    else:
+        yield from _leaves(condition.not_)
+
+
+def _check_question(question: Question, earlier: dict[str, Question]) -> list[str]:
+    problems: list[str] = []
+    if question.type in ("choice", "multi_choice"):
+        ids = question.option_ids
+        if len(ids) < 2:
+            problems.append("a choice question needs at least two options")
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            problems.append(f"duplicate option ids {duplicates}")
+        if UNKNOWN not in ids:
+            problems.append("has no 'unknown' (I don't know) option")
+        for exclusive in question.exclusive:
+            if exclusive not in ids:
+                problems.append(f"exclusive option '{exclusive}' is not an option")
+    elif question.options:
+        problems.append(f"a {question.type} question cannot have options")
+    if question.type == "number":
+        if question.range is None or question.unit is None:
+            problems.append("a number question needs a unit and a plausible range")
+        elif not question.range[0] < question.range[1]:
+            problems.append(f"range {list(question.range)} is empty (low must be below high)")
+    elif question.range is not None:
+        problems.append("only number questions have a range")
+    if question.type == "text" and not question.max_length:
+        problems.append("a text question needs max_length")
+    for leaf in _leaves(question.visible_if):
+        target = earlier.get(leaf.question)
+        if target is None:
+            problems.append(f"visible_if refers to '{leaf.question}', which is not an earlier question")
+            continue
+        if leaf.operator in ("in_", "not_in", "includes"):
+            if target.type not in ("choice", "multi_choice"):
+                problems.append(f"visible_if uses '{leaf.operator.rstrip('_')}' on non-choice question '{target.id}'")
+            elif leaf.operator == "includes" and target.type != "multi_choice":
+                problems.append(f"visible_if uses 'includes' on single-choice question '{target.id}'")
+            else:
+                for value in leaf.value:
+                    if value not in target.option_ids:
+                        problems.append(f"visible_if refers to option '{value}' that '{target.id}' does not have")
+        elif leaf.operator in ("lt", "lte", "gt", "gte") and target.type != "number":
+            problems.append(f"visible_if compares non-number question '{target.id}' with a number")
+    return problems
+
+
+def parse_definition(raw: Any, source: str = "<definition>") -> Definition:
+    """Build and check a Definition from parsed YAML; raise DefinitionError naming source and question."""
+    if not isinstance(raw, dict) or "sections" not in raw:
+        raise DefinitionError(f"{source}: expected a mapping with 'version' and 'sections'")
+    sections = []
+    for section in raw.get("sections") or []:
+        section = dict(section)
+        section["questions"] = [dict(q, section=section.get("id", "")) for q in section.get("questions") or []]
+        sections.append(section)
+    try:
+        definition = Definition.model_validate({"version": str(raw.get("version", "")), "sections": sections})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = _locate(sections, first["loc"])
+        raise DefinitionError(f"{source}: {where}: {first['msg']} (at {'.'.join(map(str, first['loc']))})") from None
+
+    problems: list[str] = []
+    seen: dict[str, Question] = {}
+    section_ids = [s.id for s in definition.sections]
+    for section_id in {s for s in section_ids if section_ids.count(s) > 1}:
+        problems.append(f"section '{section_id}': duplicate section id")
+    for question in definition.questions:
+        if question.id in seen:
+            problems.append(f"question '{question.id}': duplicate question id")
+        for problem in _check_question(question, seen):
+            problems.append(f"question '{question.id}': {problem}")
+        seen[question.id] = question
+    if problems:
+        raise DefinitionError(f"{source}: " + "; ".join(problems))
+    return definition
+
+
+def _locate(sections: list[dict], loc: tuple) -> str:
+    """Turn a pydantic error location into 'question <id>' where possible."""
+    try:
+        section = sections[loc[1]]
+        if len(loc) > 3 and loc[2] == "questions":
+            return f"question '{section['questions'][loc[3]].get('id', loc[3])}'"
+        return f"section '{section.get('id', loc[1])}'"
+    except (IndexError, KeyError, TypeError):
+        return "definition"
+
+
+def load_definition_file(path: Path) -> Definition:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise DefinitionError(f"{path}: not valid YAML: {error}") from None
+    return parse_definition(raw, str(path))
+
+
+@lru_cache(maxsize=1)
+def load_definition() -> Definition:
+    """The shipped definition, loaded and checked once per process."""
+    return load_definition_file(DEFINITION_PATH)
