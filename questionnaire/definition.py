@@ -32,7 +32,7 @@ class Option(_Strict):
 
 
 class Leaf(_Strict):
-    """One comparison on an earlier answer. An unanswered or hidden question never satisfies a leaf."""
+    """One comparison on an earlier answer. An unanswered or hidden question satisfies only not_in."""
 
     question: str
     in_: tuple[str, ...] | None = Field(default=None, alias="in")

@@ -25,7 +25,7 @@ def is_answered(value: Any) -> bool:
 def _leaf_holds(leaf: Leaf, answers: Mapping[str, Any]) -> bool:
     value = answers.get(leaf.question)
     if not is_answered(value):
-        return False
+        return leaf.operator == "not_in"  # like FHIR's "!=": no answer is not one of the excluded ones
     operator = leaf.operator
     if operator == "answered":
         return True

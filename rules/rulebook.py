@@ -1,0 +1,242 @@
+"""Load the rule files, check them against the questionnaire and the vocabularies, and layer them.
+
+A rule that names an unknown answer id, option, finding, category, topic or source fails here, at
+import, with the file and the rule id — never in a patient's session.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from questionnaire import Definition, load_definition
+
+from .conditions import Compiled, ConditionCompiler, ConditionError
+from .vocabulary import CATEGORIES, LEVELS, SEVERITIES, TOPICS
+
+RULES_DIR = Path(__file__).parent
+FAMILIES_DIR = RULES_DIR / "families"
+LAYERS = ("findings", "outcomes", "after_levels")
+
+
+class RuleFileError(ValueError):
+    """A rule, source or content file is broken; the message names the file and the rule id."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Consideration(_Strict):
+    topic: Literal[TOPICS]  # type: ignore[valid-type]
+    severity: Literal[SEVERITIES]  # type: ignore[valid-type]
+    categories: tuple[Literal[CATEGORIES], ...] = Field(min_length=1)  # type: ignore[valid-type]
+
+
+class Then(_Strict):
+    finding: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
+    level: Literal[LEVELS] | None = None  # type: ignore[valid-type]
+    consideration: Consideration | None = None
+    urgent: Literal[True] | None = None
+    missing: str | None = None
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> "Then":
+        kinds = [k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"'then' needs exactly one outcome, got {kinds or 'none'}")
+        if (self.category is None) != (self.level is None):
+            raise ValueError("a category outcome needs both 'category' and 'level'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None)
+
+
+class RuleSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    when: dict[str, Any]
+    then: Then
+    because: str = Field(min_length=10)
+    sources: tuple[str, ...] = Field(min_length=1)
+    reviewed: dt.date
+    ask: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    spec: RuleSpec
+    family: str
+    file: str
+    order: int
+    condition: Compiled
+    layer: str
+    answers_used: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+class Source(_Strict):
+    title: str
+    url: str = Field(pattern=r"^https://")
+
+
+class CategoryContent(_Strict):
+    title: str
+    summary: str
+    how_given: str
+    side_effects: str
+    practical: str
+    questions: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class Content(_Strict):
+    reviewed: dt.date
+    disclaimer: str
+    general_questions: tuple[str, ...]
+    categories: dict[Literal[CATEGORIES], CategoryContent]  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _every_category(self) -> "Content":
+        missing = set(CATEGORIES) - set(self.categories)
+        if missing:
+            raise ValueError(f"content is missing categories {sorted(missing)}")
+        return self
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise RuleFileError(f"{path.name}: cannot read: {error}") from None
+
+
+def _pydantic_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{first['msg']} (at {where})" if where else first["msg"]
+
+
+class Rulebook:
+    """Every rule, source and content entry, checked and layered; built once per process."""
+
+    def __init__(self, families_dir: Path = FAMILIES_DIR, rules_dir: Path = RULES_DIR, definition: Definition | None = None):
+        self.definition = definition or load_definition()
+        self.files = sorted(families_dir.glob("*.yaml"))
+        if not self.files:
+            raise RuleFileError(f"{families_dir}: no rule files found")
+        self.sources = self._load_sources(rules_dir / "sources.yaml")
+        self.content = self._load_content(rules_dir / "content.yaml")
+        self.rules = self._load_rules()
+        self.version = self._hash([*self.files, rules_dir / "sources.yaml", rules_dir / "content.yaml"])
+
+    # -- loading -----------------------------------------------------------------------------
+    def _load_sources(self, path: Path) -> dict[str, Source]:
+        raw = _read_yaml(path) or {}
+        try:
+            return {key: Source.model_validate(value) for key, value in (raw.get("sources") or {}).items()}
+        except ValidationError as error:
+            raise RuleFileError(f"{path.name}: {_pydantic_message(error)}") from None
+
+    def _load_content(self, path: Path) -> Content:
+        try:
+            content = Content.model_validate(_read_yaml(path))
+        except ValidationError as error:
+            raise RuleFileError(f"{path.name}: {_pydantic_message(error)}") from None
+        for category, entry in content.categories.items():
+            for key in entry.sources:
+                if key not in self.sources:
+                    raise RuleFileError(f"{path.name}: category '{category}': unknown source '{key}'")
+        return content
+
+    def _load_rules(self) -> list[Rule]:
+        specs: list[tuple[RuleSpec, str, str]] = []
+        for path in self.files:
+            raw = _read_yaml(path)
+            if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
+                raise RuleFileError(f"{path.name}: expected 'family' and a list of 'rules'")
+            family = str(raw.get("family") or path.stem)
+            for index, entry in enumerate(raw["rules"]):
+                rule_id = entry.get("id", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
+                try:
+                    specs.append((RuleSpec.model_validate(entry), family, path.name))
+                except ValidationError as error:
+                    raise RuleFileError(f"{path.name}: rule '{rule_id}': {_pydantic_message(error)}") from None
+
+        seen: dict[str, str] = {}
+        for spec, _, file in specs:
+            if spec.id in seen:
+                raise RuleFileError(f"{file}: rule '{spec.id}': duplicate id (also in {seen[spec.id]})")
+            seen[spec.id] = file
+
+        findings = {spec.then.finding for spec, _, _ in specs if spec.then.finding}
+        compiler = ConditionCompiler(self.definition, findings)
+        finding_answers: dict[str, set[str]] = {}
+        rules: list[Rule] = []
+        for order, (spec, family, file) in enumerate(specs):
+            where = f"{file}: rule '{spec.id}'"
+            try:
+                condition = compiler.compile(spec.when)
+            except ConditionError as error:
+                raise RuleFileError(f"{where}: {error}") from None
+            self._check_outcome(spec, where, condition)
+            if spec.then.finding:
+                finding_answers.setdefault(spec.then.finding, set()).update(condition.questions)
+            layer = "findings" if spec.then.finding else "after_levels" if condition.uses_levels else "outcomes"
+            rules.append(Rule(spec, family, file, order, condition, layer, ()))
+
+        # Explanations name the answers a rule used, directly or through the findings it relies on.
+        return [
+            Rule(r.spec, r.family, r.file, r.order, r.condition, r.layer,
+                 tuple(sorted(r.condition.questions.union(*(finding_answers[f] for f in r.condition.findings)))))
+            for r in rules
+        ]
+
+    def _check_outcome(self, spec: RuleSpec, where: str, condition: Compiled) -> None:
+        then = spec.then
+        if then.missing is not None and then.missing not in self.definition.by_id():
+            raise RuleFileError(f"{where}: 'missing' names unknown question '{then.missing}'")
+        if then.finding and (condition.findings or condition.uses_levels):
+            raise RuleFileError(f"{where}: a finding may only use answers (findings are the first layer)")
+        if condition.uses_levels and then.kind != "category":
+            raise RuleFileError(f"{where}: rules that look at levels may only set a category level")
+        for key in spec.sources:
+            if key not in self.sources:
+                raise RuleFileError(f"{where}: unknown source '{key}'")
+        if spec.reviewed > dt.date.today():
+            raise RuleFileError(f"{where}: reviewed date {spec.reviewed} is in the future")
+
+    @staticmethod
+    def _hash(paths: list[Path]) -> str:
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:12]
+
+    # -- views ---------------------------------------------------------------------------------
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    def layer(self, name: str) -> list[Rule]:
+        return [rule for rule in self.rules if rule.layer == name]
+
+    @cached_property
+    def findings(self) -> tuple[str, ...]:
+        return tuple(sorted({r.spec.then.finding for r in self.rules if r.spec.then.finding}))
+
+    @cached_property
+    def reviewed(self) -> dt.date:
+        return min([self.content.reviewed, *(rule.spec.reviewed for rule in self.rules)])

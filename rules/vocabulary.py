@@ -1,0 +1,48 @@
+"""Fixed vocabularies shared by rules, exports and tests (DESIGN.md: do not rename)."""
+from typing import Literal
+
+CATEGORIES: tuple[str, ...] = (
+    "checkpoint_inhibitor",
+    "car_t",
+    "til",
+    "tcr_t",
+    "donor_lymphocyte_infusion",
+    "bispecific_engager",
+    "monoclonal_antibody",
+    "cytokine",
+    "oncolytic_virus",
+    "cancer_vaccine",
+    "clinical_trial",
+)
+
+# Highest first: where several rules give a category a level, the first in this order wins.
+LEVELS: tuple[str, ...] = ("commonly_considered", "may_be_considered", "not_typical")
+
+TOPICS: tuple[str, ...] = (
+    "performance_status",
+    "organ_function",
+    "autoimmune",
+    "transplant",
+    "steroids",
+    "infection",
+    "pregnancy",
+    "prior_irae",
+    "driver_mutation",
+    "caregiver",
+    "cns_involvement",
+    "age",
+    "washout",
+)
+
+SEVERITIES: tuple[str, ...] = ("important", "discuss")
+
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+Level = Literal[LEVELS]  # type: ignore[valid-type]
+Topic = Literal[TOPICS]  # type: ignore[valid-type]
+Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
+
+LEVEL_LABELS = {
+    "commonly_considered": "Commonly considered",
+    "may_be_considered": "May be considered",
+    "not_typical": "Not typical for this situation",
+}

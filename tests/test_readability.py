@@ -1,0 +1,24 @@
+"""Patient-facing text reads at US grade 8 or below (Flesch-Kincaid, textstat)."""
+import pytest
+import textstat
+
+from rules import RULEBOOK
+
+MAX_GRADE = 8.0
+PATIENT_FACING = ("category", "consideration", "urgent", "missing")
+
+
+def _texts():
+    for category, content in RULEBOOK.content.categories.items():
+        for field in ("summary", "how_given", "side_effects", "practical"):
+            yield f"content.{category}.{field}", getattr(content, field)
+    yield "content.disclaimer", RULEBOOK.content.disclaimer
+    for rule in RULEBOOK.rules:
+        if rule.spec.then.kind in PATIENT_FACING:
+            yield rule.id, rule.spec.because
+
+
+@pytest.mark.parametrize("name, text", list(_texts()), ids=lambda v: v if isinstance(v, str) and len(v) < 80 else "")
+def test_reading_grade(name, text):
+    grade = textstat.flesch_kincaid_grade(text)
+    assert grade <= MAX_GRADE, f"{name}: grade {grade:.1f}: {text}"

@@ -1,0 +1,95 @@
+"""A rule file with a typo fails at load, naming the file and the rule — not in a patient's session."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rules import RULEBOOK, Rulebook, RuleFileError
+from rules.rulebook import FAMILIES_DIR, RULES_DIR
+from rules.vocabulary import CATEGORIES, TOPICS
+
+
+@pytest.fixture
+def rule_tree(tmp_path):
+    families = tmp_path / "families"
+    shutil.copytree(FAMILIES_DIR, families)
+    for name in ("sources.yaml", "content.yaml"):
+        shutil.copy(RULES_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def _break(tree: Path, file: str, old: str, new: str) -> str:
+    path = tree / "families" / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(RuleFileError) as error:
+        Rulebook(tree / "families", tree)
+    return str(error.value)
+
+
+def test_shipped_rules_load_and_cover_every_category():
+    outcomes = {r.spec.then.category for r in RULEBOOK.rules if r.spec.then.category}
+    assert outcomes == set(CATEGORIES)
+    topics = {r.spec.then.consideration.topic for r in RULEBOOK.rules if r.spec.then.consideration}
+    assert topics == set(TOPICS)
+    assert re.fullmatch(r"[0-9a-f]{12}", RULEBOOK.version)
+
+
+def test_every_category_has_a_default_rule():
+    defaults = {r.spec.then.category for r in RULEBOOK.layer("after_levels") if r.condition.uses_levels}
+    assert defaults == set(CATEGORIES)
+
+
+def test_every_rule_cites_a_source_and_a_review_date():
+    for rule in RULEBOOK.rules:
+        assert rule.spec.sources and rule.spec.reviewed, rule.id
+        for key in rule.spec.sources:
+            assert RULEBOOK.sources[key].url.startswith("https://"), key
+
+
+def test_unknown_answer_id(rule_tree):
+    message = _break(rule_tree, "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_typ: [sclc]}")
+    assert "checkpoint_inhibitors.yaml: rule 'checkpoint.sclc'" in message and "cancer_typ" in message
+
+
+def test_unknown_option(rule_tree):
+    message = _break(rule_tree, "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_type: [small_cell]}")
+    assert "rule 'checkpoint.sclc'" in message and "no option 'small_cell'" in message
+
+
+def test_unknown_category(rule_tree):
+    message = _break(rule_tree, "cell_therapies.yaml", "category: car_t, level: not_typical}\n    because: \"CAR T-cell therapy is approved only",
+                     "category: cart, level: not_typical}\n    because: \"CAR T-cell therapy is approved only")
+    assert "cell_therapies.yaml: rule 'car_t.solid_tumour'" in message
+
+
+def test_unknown_topic(rule_tree):
+    message = _break(rule_tree, "considerations.yaml", "topic: steroids,", "topic: steroid,")
+    assert "considerations.yaml: rule 'consider.steroids'" in message
+
+
+def test_unknown_source(rule_tree):
+    message = _break(rule_tree, "urgent.yaml", "sources: [cancernet_irae]", "sources: [cancer_net]")
+    assert "rule 'urgent.symptoms_not_sure': unknown source 'cancer_net'" in message
+
+
+def test_unknown_finding(rule_tree):
+    message = _break(rule_tree, "clinical_trials.yaml", "finding: [two_or_more_prior_lines]", "finding: [two_lines]")
+    assert "rule 'trial.after_several_treatments': unknown finding 'two_lines'" in message
+
+
+def test_duplicate_rule_id(rule_tree):
+    message = _break(rule_tree, "clinical_trials.yaml", "id: trial.default", "id: trial.after_several_treatments")
+    assert "duplicate id" in message
+
+
+def test_unquoted_yes_is_caught(rule_tree):
+    message = _break(rule_tree, "considerations.yaml", 'steroids_over_10mg: ["yes"]', "steroids_over_10mg: [yes]")
+    assert "must be quoted" in message
+
+
+def test_wrong_operator_for_question_type(rule_tree):
+    message = _break(rule_tree, "urgent.yaml", "current_symptoms: {includes: [confusion]}", "current_symptoms: [confusion]")
+    assert "needs a single-choice question" in message
