@@ -21,3 +21,6 @@ __all__ = [
     "Progress", "active_sections", "condition_holds", "drop_hidden", "is_answered", "next_section",
     "previous_section", "progress", "visible_ids", "visible_in_section", "visible_questions",
 ]
+from .display import answer_text, answered_rows  # noqa: E402
+
+__all__ += ["answer_text", "answered_rows"]

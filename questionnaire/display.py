@@ -1,0 +1,35 @@
+"""How an answer reads to a person: option wording for patients or nurses, numbers with units."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from .definition import Question, load_definition
+from .flow import visible_questions
+
+Audience = Literal["patient", "nurse"]
+
+
+def answer_text(question: Question, value: Any, audience: Audience = "patient") -> str:
+    if value is None or value == [] or value == "":
+        return "Not answered"
+    if value == "unknown" or value == ["unknown"]:
+        return "I don't know" if audience == "patient" else "Unknown"
+    if question.type == "choice":
+        return getattr(question.option(value), audience)
+    if question.type == "multi_choice":
+        return "; ".join(getattr(question.option(v), audience) for v in value)
+    if question.type == "number":
+        unit = question.unit or ""
+        number = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+    return str(value)
+
+
+def answered_rows(answers: Any, audience: Audience = "patient") -> list[tuple[Question, str]]:
+    """(question, answer text) for every visible question that has an answer, in definition order."""
+    given = answers.given() if hasattr(answers, "given") else dict(answers)
+    rows = []
+    for question in visible_questions(given, load_definition()):
+        if question.id in given:
+            rows.append((question, answer_text(question, given[question.id], audience)))
+    return rows

@@ -1,0 +1,234 @@
+"""Command-line interface: thin commands over the same functions the app uses.
+
+Exit codes: 0 success; 2 invalid input (one line per problem on stderr, `field: what is wrong`).
+Never a traceback for bad input; every output file is written atomically.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from questionnaire import answers_from_json, answers_schema, load_definition, validate_answers
+from rules import assess
+
+from .exports import assessment_json, results_csv, summary_row, write_atomic
+from .fhir import questionnaire_response
+from .pdf import build_pdf, clean_label
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+LABEL_COLUMN = "label"
+TEMPLATE_EXAMPLE = {
+    "label": "AB", "age": "58", "sex_at_birth": "female", "pregnancy": "no", "cancer_type": "dlbcl",
+    "disease_course": "refractory", "early_relapse": "yes", "prior_treatments": "chemotherapy_other;anti_cd20",
+    "prior_lines": "2", "current_immunotherapy": "none", "ecog": "1", "heart_failure": "no", "lvef_percent": "55",
+    "kidney_disease": "no", "creatinine_clearance_ml_min": "80", "liver_disease": "no", "bilirubin_x_uln": "0.8",
+    "ast_alt_x_uln": "1", "oxygen_saturation_percent": "97", "home_oxygen": "no", "brain_involvement": "no",
+    "autoimmune_disease": "none", "organ_transplant": "no", "steroids_over_10mg": "no", "active_infection": "no",
+    "viral_infections": "none", "caregiver": "yes", "can_stay_near_centre": "yes",
+}
+
+
+class InputProblem(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _literal(text: str) -> str:
+    """Print user text literally but safely on a terminal: control characters shown escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _read_text(path: str, what: str) -> str:
+    try:
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        raise InputProblem([f"{what}: cannot read {path!r} ({error.strerror or error})"]) from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputProblem([f"{what}: file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB"])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputProblem([f"{what}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8' or UTF-8 JSON"]) from None
+
+
+def _emit(target: str, data: bytes | str, stdout: TextIO) -> None:
+    if target == "-":
+        stdout.write(data if isinstance(data, str) else data.decode())
+        if isinstance(data, str) and not data.endswith("\n"):
+            stdout.write("\n")
+    else:
+        write_atomic(Path(target), data)
+
+
+def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
+    answers, problems = answers_from_json(_read_text(args.answers, "answers"))
+    if problems:
+        raise InputProblem([str(p) for p in problems])
+    assessment = assess(answers)
+    if not (args.json or args.pdf or args.fhir):
+        args.json = "-"
+    if args.pdf:
+        _emit(args.pdf, build_pdf(assessment, answers, label=args.label, paper=args.paper), stdout)
+    if args.fhir:
+        _emit(args.fhir, json.dumps(questionnaire_response(answers), indent=2, ensure_ascii=False), stdout)
+    if args.json:
+        _emit(args.json, assessment_json(assessment), stdout)
+    return 0
+
+
+def _csv_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = [{(k or "").strip(): (v or "") for k, v in row.items() if k is not None} | {"__extra__": row.get(None)}
+                for row in reader]
+    except csv.Error as error:
+        raise InputProblem([f"intake: not a readable CSV ({error})"]) from None
+    return header, rows
+
+
+def _check_header(header: list[str]) -> None:
+    expected = [q.id for q in load_definition().questions]
+    problems = []
+    if not header:
+        problems.append("intake: the file is empty or has no header row")
+    unknown = [h for h in header if h not in expected and h != LABEL_COLUMN]
+    missing = [c for c in expected if c not in header]
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if unknown:
+        problems.append(f"intake: unknown columns: {', '.join(map(_literal, unknown))} (see `python -m reports template`)")
+    if missing:
+        problems.append(f"intake: missing columns: {', '.join(missing)} (leave a cell empty if it was not asked)")
+    if duplicated:
+        problems.append(f"intake: duplicated columns: {', '.join(duplicated)}")
+    if problems:
+        raise InputProblem(problems)
+
+
+def _row_answers(row: dict[str, str]) -> dict[str, Any]:
+    definition = load_definition().by_id()
+    data: dict[str, Any] = {}
+    for column, cell in row.items():
+        if column in (LABEL_COLUMN, "__extra__"):
+            continue
+        cell = cell.strip()
+        if not cell:
+            continue
+        data[column] = [part.strip() for part in cell.split(";") if part.strip()] if definition[column].type == "multi_choice" else cell
+    return data
+
+
+def _pdf_name(number: int, label: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")[:30]
+    return f"row-{number:04d}" + (f"-{slug}" if slug else "") + ".pdf"
+
+
+def _progress(done: int, total: int, stream: TextIO) -> None:
+    if not stream.isatty() or total < 20:
+        return
+    width = 30
+    filled = width * done // total
+    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows")
+    if done == total:
+        stream.write("\n")
+    stream.flush()
+
+
+def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    header, rows = _csv_rows(_read_text(args.intake, "intake"))
+    _check_header(header)
+    out_dir = Path(args.out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputProblem([f"--out: cannot create {args.out!r} ({error.strerror or error})"]) from None
+    results, bad = [], 0
+    started = time.perf_counter()
+    for number, row in enumerate(rows, start=1):
+        label = clean_label(row.get(LABEL_COLUMN, ""))
+        problems = []
+        if row.get("__extra__"):
+            problems.append("row: has more cells than the header")
+        answers, answer_problems = validate_answers(_row_answers(row))
+        problems += [str(p) for p in answer_problems]
+        if problems:
+            bad += 1
+            for problem in problems:
+                stderr.write(f"row {number}: {_literal(problem)}\n")
+            results.append({"row": number, "status": "invalid", "problems": " | ".join(problems), "label": label})
+        else:
+            assessment = assess(answers)
+            result = {"row": number, "status": "ok", "problems": ""} | summary_row(answers, assessment, label)
+            if args.pdf:
+                name = _pdf_name(number, label)
+                write_atomic(out_dir / name, build_pdf(assessment, answers, label=label, paper=args.paper))
+                result["pdf"] = name
+            results.append(result)
+        _progress(number, len(rows), stderr)
+    write_atomic(out_dir / "results.csv", results_csv(results, extra_first=("row", "status", "problems")))
+    elapsed = time.perf_counter() - started
+    stdout.write(f"{len(rows) - bad} of {len(rows)} rows summarised in {elapsed:.1f} s → {out_dir / 'results.csv'}\n")
+    return 2 if bad else 0
+
+
+def cmd_schema(args: argparse.Namespace, stdout: TextIO) -> int:
+    stdout.write(json.dumps(answers_schema(), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, stdout: TextIO) -> int:
+    columns = [LABEL_COLUMN] + [q.id for q in load_definition().questions]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerow([TEMPLATE_EXAMPLE.get(c, "") for c in columns])
+    _emit(args.output, buffer.getvalue(), stdout)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m reports", description="ImmunoPrep summaries from the command line (education, not medical advice).")
+    commands = main.add_subparsers(dest="command", required=True)
+    summary = commands.add_parser("summary", help="one person's answers JSON → assessment JSON / PDF / FHIR")
+    summary.add_argument("answers", help="answers JSON file (or - for standard input)")
+    summary.add_argument("--json", metavar="OUT", help="write the assessment JSON (- for standard output; the default)")
+    summary.add_argument("--pdf", metavar="OUT.pdf", help="write the PDF summary")
+    summary.add_argument("--fhir", metavar="OUT.json", help="write a FHIR QuestionnaireResponse")
+    summary.add_argument("--label", help="patient label printed on the PDF (e.g. initials)")
+    summary.add_argument("--paper", choices=["A4", "Letter"], help="paper size (default: from the locale)")
+    batch = commands.add_parser("batch", help="an intake CSV (one row per person) → results.csv [+ PDFs]")
+    batch.add_argument("intake", help="intake CSV (columns: see `template`)")
+    batch.add_argument("--out", required=True, help="output folder")
+    batch.add_argument("--pdf", action="store_true", help="also write one PDF per valid row")
+    batch.add_argument("--paper", choices=["A4", "Letter"])
+    commands.add_parser("schema", help="print the answers JSON Schema")
+    template = commands.add_parser("template", help="write an empty intake CSV with one example row")
+    template.add_argument("output", nargs="?", default="-", help="file to write (default: standard output)")
+    return main
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    handlers = {"summary": lambda: cmd_summary(args, stdout), "batch": lambda: cmd_batch(args, stdout, stderr),
+                "schema": lambda: cmd_schema(args, stdout), "template": lambda: cmd_template(args, stdout)}
+    try:
+        return handlers[args.command]()
+    except InputProblem as problem:
+        for line in problem.problems:
+            stderr.write(_literal(line) + "\n")
+        return 2
+    except OSError as error:
+        stderr.write(f"output: cannot write ({error.strerror or error}: {_literal(str(error.filename or ''))})\n")
+        return 2

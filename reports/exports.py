@@ -1,0 +1,83 @@
+"""Machine-readable exports: Assessment JSON, saved answers (to resume), one-row-per-person CSV."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from questionnaire import load_definition
+from rules import CATEGORIES, Assessment
+from rules.assessment import TOOL_NAME, TOOL_VERSION
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def assessment_json(assessment: Assessment) -> str:
+    return assessment.model_dump_json(indent=2)
+
+
+def saved_answers(answers: Any) -> dict[str, Any]:
+    """The file people download to resume later: the answers plus which tool wrote them."""
+    return {"tool": {"name": TOOL_NAME, "version": TOOL_VERSION, "questionnaire": load_definition().version},
+            "answers": answers.given()}
+
+
+def saved_answers_json(answers: Any) -> str:
+    return json.dumps(saved_answers(answers), indent=2, ensure_ascii=False)
+
+
+def csv_cell(value: Any) -> Any:
+    """Spreadsheet-safe cell: lists joined with ';' and formula-like text neutralised (CSV injection)."""
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def answer_columns() -> list[str]:
+    return [q.id for q in load_definition().questions]
+
+
+def summary_row(answers: Any, assessment: Assessment, label: str | None = None) -> dict[str, Any]:
+    given = answers.given()
+    row: dict[str, Any] = {"label": label or ""}
+    row.update({column: given.get(column, "") for column in answer_columns()})
+    row.update({f"level_{c.id}": c.level for c in assessment.categories})
+    row["urgent"] = len(assessment.urgent)
+    row["missing_information"] = [m.question for m in assessment.missing_information]
+    row["rules_version"] = assessment.tool.rules_version
+    return row
+
+
+def results_frame(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = ()) -> pd.DataFrame:
+    columns = [*extra_first, "label", *answer_columns(), *(f"level_{c}" for c in CATEGORIES),
+               "urgent", "missing_information", "rules_version"]
+    frame = pd.DataFrame(list(rows))
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[columns + [c for c in frame.columns if c not in columns]]
+    return frame.map(csv_cell)
+
+
+def results_csv(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = ()) -> str:
+    return results_frame(rows, extra_first).to_csv(index=False)
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see a half-written file."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,65 @@
+"""JSON, CSV and FHIR exports."""
+import csv
+import io
+import json
+
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from questionnaire import Answers, answers_from_json, load_definition
+from reports import assessment_json, questionnaire_resource, questionnaire_response, results_csv, saved_answers_json, summary_row
+from reports.exports import csv_cell, write_atomic
+from rules import CATEGORIES, assess
+
+ANSWERS = Answers(cancer_type="nsclc", stage="metastatic", pd_l1_tps="50_plus", prior_treatments=["surgery", "radiation"],
+                  prior_lines=1, lvef_percent="unknown", age=61)
+
+
+def test_assessment_json_follows_the_contract():
+    data = json.loads(assessment_json(assess(ANSWERS)))
+    assert set(data) == {"tool", "categories", "urgent", "missing_information", "questions_to_ask", "disclaimer"}
+    assert set(data["tool"]) == {"name", "version", "rules_version", "rules_reviewed"}
+    assert [c["id"] for c in data["categories"]] == list(CATEGORIES)
+    reason = data["categories"][0]["reasons"][0]
+    assert set(reason) == {"rule", "text", "answers"}
+
+
+def test_saved_answers_resume_losslessly():
+    restored, problems = answers_from_json(saved_answers_json(ANSWERS))
+    assert problems == [] and restored == ANSWERS
+
+
+def test_csv_row_has_answers_and_levels():
+    text = results_csv([summary_row(ANSWERS, assess(ANSWERS), "AB")])
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["label"] == "AB" and row["cancer_type"] == "nsclc" and row["prior_treatments"] == "surgery;radiation"
+    assert row["level_checkpoint_inhibitor"] == "commonly_considered"
+    assert set(f"level_{c}" for c in CATEGORIES) <= set(row)
+
+
+def test_csv_neutralises_formulas():
+    assert csv_cell('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert csv_cell("+1") == "'+1" and csv_cell("@SUM(A1)") == "'@SUM(A1)" and csv_cell("plain") == "plain"
+    text = results_csv([{"label": "=cmd|' /C calc'!A0"}])
+    assert "'=cmd" in text
+
+
+def test_fhir_questionnaire_validates_and_covers_every_question():
+    resource = questionnaire_resource()
+    Questionnaire.model_validate(resource)
+    link_ids = {item["linkId"] for group in resource["item"] for item in group["item"]}
+    assert link_ids == {q.id for q in load_definition().questions}
+
+
+def test_fhir_response_validates_with_unknowns_and_lists():
+    resource = questionnaire_response(ANSWERS)
+    QuestionnaireResponse.model_validate(resource)
+    items = {i["linkId"]: i for g in resource["item"] for i in g["item"]}
+    assert len(items["prior_treatments"]["answer"]) == 2
+    assert items["lvef_percent"]["answer"][0]["valueCoding"]["code"] == "asked-unknown"
+
+
+def test_write_atomic_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "out.json"
+    write_atomic(target, "{}")
+    assert target.read_text() == "{}" and [p.name for p in tmp_path.iterdir()] == ["out.json"]
