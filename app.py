@@ -1,12 +1,41 @@
-"""ImmunoPrep — Streamlit UI (placeholder until the walkthrough lands): lists the questionnaire sections."""
+"""ImmunoPrep — Streamlit UI. Read state, render the current step, write state. No medical logic here."""
 import streamlit as st
 
-from questionnaire import load_definition
+from ui import screens, state
 
 st.set_page_config(page_title="ImmunoPrep", page_icon="📝", layout="centered")
-st.title("ImmunoPrep")
-st.write("Prepare for an appointment where immunotherapy may come up. This is education, not medical advice.")
-for section in load_definition().sections:
-    st.subheader(section.title["patient"])
-    for question in section.questions:
-        st.markdown(f"- {question.patient}")
+state.init()
+
+with st.sidebar:
+    st.markdown("**ImmunoPrep** · education, not medical advice")
+    if st.session_state["role"] is not None:
+        if st.button("New patient" if st.session_state["role"] == "nurse" else "Start again",
+                     type="primary", use_container_width=True, key="new_patient",
+                     help="Clears every answer and result from this session."):
+            state.new_patient()
+            st.rerun()
+    if st.session_state["role"] is not None and st.session_state["step"] != "results":
+        if st.button("Skip to summary", use_container_width=True, key="skip_to_results"):
+            state.go("results")
+            st.rerun()
+        with st.expander("Continue with saved answers"):
+            screens.resume_uploader("sidebar")
+
+if st.session_state["notice"]:
+    st.success(st.session_state["notice"])
+    st.session_state["notice"] = None
+
+step = st.session_state["step"]
+if step == "start" or st.session_state["role"] is None:
+    screens.start()
+elif step == "nurse":
+    screens.nurse_form()
+elif step == "review":
+    screens.review()
+elif step == "results":
+    if st.button("← Back to the questions", key="back_to_questions"):
+        state.go("nurse" if st.session_state["role"] == "nurse" else "review")
+        st.rerun()
+    screens.results()
+else:
+    screens.patient_step(step)

@@ -1,0 +1,1 @@
+"""Streamlit screens and widgets for app.py (UI only)."""

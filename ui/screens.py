@@ -1,0 +1,220 @@
+"""The screens: start, a patient step, review, the nurse form, and results. UI only."""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from questionnaire import Answers, active_sections, answered_rows, answers_from_json, load_definition, progress, visible_in_section
+from questionnaire import next_section as following_section
+from questionnaire import previous_section as preceding_section
+from reports import assessment_json, build_pdf, questionnaire_response, results_csv, saved_answers_json, summary_row
+from rules import LEVEL_LABELS, assess
+
+from . import state
+from .widgets import md_escape, render
+
+MAX_RESUME_BYTES = 100 * 1024
+LEVEL_MARK = {"commonly_considered": "●", "may_be_considered": "◐", "not_typical": "○"}
+
+
+def _audience() -> str:
+    return "nurse" if st.session_state.get("role") == "nurse" else "patient"
+
+
+def resume_uploader(location: str) -> None:
+    upload = st.file_uploader("Continue from a saved answers file (.json, up to 100 KB)", type=["json"],
+                              key=f"resume_{location}", help="Use the 'answers' file you downloaded earlier.")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > MAX_RESUME_BYTES:
+        st.error(f"That file is {len(data) // 1024} KB. A saved answers file is at most 100 KB. Nothing was changed.")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        st.error("That file is not a text (UTF-8) file. Nothing was changed.")
+        return
+    answers, problems = answers_from_json(text)
+    if problems:
+        st.error("That file could not be used, so nothing was changed:\n\n" +
+                 "\n".join(f"- {md_escape(str(p))}" for p in problems[:10]))
+        return
+    if st.button("Load these answers", key=f"resume_apply_{location}", type="primary"):
+        state.replace_answers(answers.given())
+        state.go("review" if _audience() == "patient" else "nurse")
+        st.rerun()
+
+
+def start() -> None:
+    st.title("ImmunoPrep")
+    st.markdown(
+        "Get ready for a cancer appointment where **immunotherapy** may come up. Answer a few questions "
+        "(about 10 minutes). You will get a summary to print and bring to your doctor: which kinds of "
+        "immunotherapy are often talked about for situations like yours, why, and what to ask."
+    )
+    st.info("This is education, not medical advice. It does not decide whether you can have any treatment. "
+            "Nothing you type is stored: it disappears when you close this page.", icon="ℹ️")
+    st.header("Who is answering?", divider="gray")
+    left, right = st.columns(2)
+    if left.button("I am a patient or family member", type="primary", use_container_width=True):
+        st.session_state["role"] = "patient"
+        state.go(load_definition().sections[0].id)
+        st.rerun()
+    if right.button("I am a nurse or clinician", use_container_width=True):
+        st.session_state["role"] = "nurse"
+        state.go("nurse")
+        st.rerun()
+    with st.expander("Continue with saved answers"):
+        resume_uploader("start")
+
+
+def _steps() -> list[str]:
+    return [s.id for s in active_sections(state.answers())] + ["review"]
+
+
+def patient_step(section_id: str) -> None:
+    answers = state.answers()
+    sections = {s.id: s for s in load_definition().sections}
+    steps = _steps()
+    if section_id not in steps:  # an answer hid this whole step: move on
+        section_id = following_section(section_id, answers) or "review"
+        state.go(section_id)
+        st.rerun()
+    number = steps.index(section_id) + 1
+    st.progress(number / len(steps), text=f"Step {number} of {len(steps)}")
+    st.header(sections[section_id].title["patient"])
+    st.caption("Every question can be left as \"I don't know\". Open the ? next to a question to see where to find the answer.")
+    for question in visible_in_section(section_id, answers):
+        render(question, "patient")
+    st.divider()
+    back, _, forward = st.columns([1, 2, 1])
+    previous = preceding_section(section_id, answers)
+    if back.button("← Back", use_container_width=True, key=f"back_{section_id}"):
+        state.go(previous or "start")
+        st.rerun()
+    if forward.button("Next →", type="primary", use_container_width=True, key=f"next_{section_id}"):
+        state.go(following_section(section_id, answers) or "review")
+        st.rerun()
+
+
+def review() -> None:
+    answers = state.answers()
+    steps = _steps()
+    st.progress(1.0, text=f"Step {len(steps)} of {len(steps)}: check your answers")
+    st.header("Check your answers")
+    done = progress(answers)
+    st.caption(f"You answered {done.answered} of {done.visible} questions. Blank ones are fine.")
+    given = Answers.model_validate(answers)
+    rows = answered_rows(given)
+    for section in active_sections(answers):
+        st.subheader(section.title["patient"])
+        mine = [(q, text) for q, text in rows if q.section == section.id]
+        if mine:
+            st.table({"Question": [q.label for q, _ in mine], "Your answer": [t for _, t in mine]})
+        else:
+            st.caption("No answers in this part.")
+        if st.button(f"Change “{section.title['patient']}”", key=f"change_{section.id}"):
+            state.go(section.id)
+            st.rerun()
+    st.divider()
+    back, _, forward = st.columns([1, 2, 1])
+    if back.button("← Back", use_container_width=True, key="back_review"):
+        state.go(steps[-2] if len(steps) > 1 else "start")
+        st.rerun()
+    if forward.button("See my summary →", type="primary", use_container_width=True, key="to_results"):
+        state.go("results")
+        st.rerun()
+
+
+def nurse_form() -> None:
+    st.header("Intake")
+    st.text_input("Patient label for the PDF (e.g. initials; not stored)", key="label", max_chars=60)
+    answers = state.answers()
+    sections = active_sections(answers)
+    tabs = st.tabs([s.title["nurse"] for s in sections])
+    for tab, section in zip(tabs, sections):
+        with tab:
+            for question in visible_in_section(section.id, answers):
+                render(question, "nurse")
+    done = progress(answers)
+    st.caption(f"{done.answered} of {done.visible} visible questions answered.")
+    if st.button("Show summary →", type="primary", key="to_results_nurse"):
+        state.go("results")
+        st.rerun()
+
+
+def _category_block(category, audience: str, show_rules: bool, labels: dict[str, str]) -> None:
+    with st.expander(f"{LEVEL_MARK[category.level]} {category.title}", expanded=category.level == "commonly_considered"):
+        st.markdown(md_escape(category.summary))
+        st.markdown("**Why it appears**")
+        for reason in category.reasons:
+            used = ", ".join(labels.get(a, a) for a in reason.answers)
+            suffix = f" — based on: {md_escape(used)}" if used else ""
+            rule = f" `{reason.rule}`" if show_rules else ""
+            st.markdown(f"- {md_escape(reason.text)}{suffix}{rule}")
+        if category.considerations:
+            st.markdown("**What may affect suitability**")
+            for item in category.considerations:
+                tag = "Important" if item.severity == "important" else "To discuss"
+                rule = f" `{item.rule}`" if show_rules else ""
+                st.markdown(f"- **{tag}:** {md_escape(item.text)}{rule}")
+        if category.level != "not_typical":
+            st.markdown(f"**How it is given:** {md_escape(category.how_given)} {md_escape(category.practical)}")
+            st.markdown(f"**Common side effects:** {md_escape(category.side_effects)}")
+        st.markdown("**Sources:** " + " · ".join(f"[{md_escape(s.title)}]({s.url})" for s in category.sources))
+
+
+def results() -> None:
+    audience = _audience()
+    answers = Answers.model_validate(state.answers())
+    assessment = assess(answers)
+    labels = {q.id: q.label for q in load_definition().questions}
+    st.header("Your summary" if audience == "patient" else "Summary")
+    if assessment.urgent:
+        with st.container(border=True):
+            st.subheader("⚠️ Urgent: contact your care team now")
+            for item in assessment.urgent:
+                st.error(item.text)
+            st.markdown("Call now, day or night. If you cannot reach them, go to an emergency department and say you are on immunotherapy.")
+    st.info(assessment.disclaimer, icon="ℹ️")
+    show_rules = audience == "nurse" and st.toggle("Show rule ids", key="show_rule_ids")
+    for level in ("commonly_considered", "may_be_considered", "not_typical"):
+        group = [c for c in assessment.categories if c.level == level]
+        if group:
+            st.subheader(f"{LEVEL_MARK[level]} {LEVEL_LABELS[level]} ({len(group)})")
+            for category in group:
+                _category_block(category, audience, show_rules, labels)
+    if assessment.missing_information:
+        st.subheader("Tests and information that would help")
+        for item in assessment.missing_information:
+            st.markdown(f"- **{md_escape(labels[item.question])}:** {md_escape(item.text)}")
+    st.subheader("Questions to ask")
+    for number, question in enumerate(assessment.questions_to_ask, 1):
+        st.markdown(f"{number}. {md_escape(question)}")
+    st.caption(f"{assessment.tool.name} {assessment.tool.version} · rules {assessment.tool.rules_version}, "
+               f"reviewed {assessment.tool.rules_reviewed}")
+    downloads(answers, assessment)
+
+
+def downloads(answers: Answers, assessment) -> None:
+    st.subheader("Save or print")
+    label = st.session_state.get("label") or ""
+    cache_key = (answers.model_dump_json(), label)
+    cached = st.session_state.get("pdf_cache")
+    if not cached or cached[0] != cache_key:
+        with st.spinner("Preparing your PDF…"):
+            cached = (cache_key, build_pdf(assessment, answers, label=label))
+        st.session_state["pdf_cache"] = cached
+    st.download_button("Download the PDF to bring to your doctor", cached[1], file_name="immunoprep-summary.pdf",
+                       mime="application/pdf", type="primary", key="dl_pdf")
+    left, middle, right = st.columns(3)
+    left.download_button("Answers (to continue later)", saved_answers_json(answers), file_name="immunoprep-answers.json",
+                         mime="application/json", key="dl_answers")
+    middle.download_button("Result (JSON)", assessment_json(assessment), file_name="immunoprep-result.json",
+                           mime="application/json", key="dl_result_json")
+    right.download_button("Result (CSV)", results_csv([summary_row(answers, assessment, label)]),
+                          file_name="immunoprep-result.csv", mime="text/csv", key="dl_result_csv")
+    st.download_button("FHIR QuestionnaireResponse", json.dumps(questionnaire_response(answers), indent=2),
+                       file_name="immunoprep-fhir.json", mime="application/fhir+json", key="dl_fhir")
