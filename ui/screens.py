@@ -22,27 +22,35 @@ def _audience() -> str:
     return "nurse" if st.session_state.get("role") == "nurse" else "patient"
 
 
+def check_resume_file(data: bytes) -> tuple[Answers | None, list[str]]:
+    """All-or-nothing: the answers in a saved file, or the reasons it cannot be used."""
+    if len(data) > MAX_RESUME_BYTES:
+        return None, [f"That file is {len(data) // 1024} KB. A saved answers file is at most 100 KB."]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, ["That file is not a text (UTF-8) file."]
+    answers, problems = answers_from_json(text)
+    if problems:
+        return None, [str(p) for p in problems]
+    return answers, []
+
+
 def resume_uploader(location: str) -> None:
     upload = st.file_uploader("Continue from a saved answers file (.json, up to 100 KB)", type=["json"],
                               key=f"resume_{location}", help="Use the 'answers' file you downloaded earlier.")
     if upload is None:
         return
-    data = upload.getvalue()
-    if len(data) > MAX_RESUME_BYTES:
-        st.error(f"That file is {len(data) // 1024} KB. A saved answers file is at most 100 KB. Nothing was changed.")
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        st.error("That file is not a text (UTF-8) file. Nothing was changed.")
-        return
-    answers, problems = answers_from_json(text)
+    answers, problems = check_resume_file(upload.getvalue())
     if problems:
         st.error("That file could not be used, so nothing was changed:\n\n" +
-                 "\n".join(f"- {md_escape(str(p))}" for p in problems[:10]))
+                 "\n".join(f"- {md_escape(p)}" for p in problems[:10]))
         return
+    st.success(f"Found {len(answers.given())} answers in the file.")
     if st.button("Load these answers", key=f"resume_apply_{location}", type="primary"):
         state.replace_answers(answers.given())
+        if st.session_state.get("role") is None:
+            st.session_state["role"] = "patient"
         state.go("review" if _audience() == "patient" else "nurse")
         st.rerun()
 
@@ -85,7 +93,7 @@ def patient_step(section_id: str) -> None:
     number = steps.index(section_id) + 1
     st.progress(number / len(steps), text=f"Step {number} of {len(steps)}")
     st.header(sections[section_id].title["patient"])
-    st.caption("Every question can be left as \"I don't know\". Open the ? next to a question to see where to find the answer.")
+    st.caption('Every question can be left as "I don\'t know". Open "Where do I find this?" under a question for help.')
     for question in visible_in_section(section_id, answers):
         render(question, "patient")
     st.divider()

@@ -59,8 +59,10 @@ def _on_change(question: Question) -> None:
 def render(question: Question, audience: str = "patient") -> None:
     _seed(question)
     key = state.widget_key(question.id)
-    label = md_escape(_wording(question, audience))
-    help_text = md_escape(question.help)
+    # Labels come from the reviewed question file, never from users; escaping them would put
+    # backslashes into the aria-label that screen readers read out.
+    label = _wording(question, audience)
+    help_text = question.help
     common: dict[str, Any] = {"key": key, "help": help_text, "on_change": _on_change, "args": (question,)}
     if question.type == "choice":
         many = len(question.options) > 6
@@ -78,13 +80,16 @@ def render(question: Question, audience: str = "patient") -> None:
         unit = question.unit or ""
         columns = st.columns([3, 2], vertical_alignment="bottom")
         with columns[0]:
-            st.text_input(f"{label} ({md_escape(unit)})", placeholder=f"{low:g}–{high:g}",
+            st.text_input(f"{label} ({unit})", placeholder=f"{low:g}–{high:g}",
                           disabled=bool(st.session_state.get(key + "_unknown")), **common)
         with columns[1]:
             st.checkbox(UNKNOWN_NUMBER if audience == "patient" else "Unknown", key=key + "_unknown",
                         on_change=_on_change, args=(question,))
     else:
         st.text_input(label, max_chars=question.max_length, **common)
+    if audience == "patient":
+        with st.expander("Where do I find this?"):
+            st.markdown(help_text)
     problem = state.errors().get(question.id)
     if problem:
         st.error(problem, icon="⚠️")

@@ -1,0 +1,155 @@
+"""Fast UI tests with Streamlit's AppTest: both journeys, navigation, validation, resume, results."""
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from questionnaire import Answers
+from reports import saved_answers_json
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def _patient(app):
+    app.button[0].click().run()
+    assert app.session_state["step"] == "about_you"
+    return app
+
+
+def _texts(app) -> str:
+    return "\n".join(str(e.value) for e in [*app.markdown, *app.error, *app.info, *app.subheader, *app.header, *app.caption])
+
+
+def test_start_screen_says_what_it_is_and_is_not(app):
+    text = _texts(app)
+    assert "education, not medical advice" in text and "Nothing you type is stored" in text
+    assert [b.label for b in app.button][:2] == ["I am a patient or family member", "I am a nurse or clinician"]
+    assert not app.exception
+
+
+def test_patient_journey_end_to_end_keeps_answers(app):
+    _patient(app)
+    app.text_input(key="q_age").input("61").run()
+    app.radio(key="q_sex_at_birth").set_value("male").run()
+    app.button(key="next_about_you").click().run()
+    app.selectbox(key="q_cancer_type").set_value("dlbcl").run()
+    app.radio(key="q_disease_course").set_value("refractory").run()
+    app.button(key="next_your_cancer").click().run()
+    assert app.session_state["step"] == "treatments"  # no tumour-test step for lymphoma
+    app.multiselect(key="q_prior_treatments").set_value(["chemotherapy_other", "anti_cd20"]).run()
+    app.text_input(key="q_prior_lines").input("2").run()
+    app.button(key="back_treatments").click().run()
+    assert app.selectbox(key="q_cancer_type").value == "dlbcl"  # kept after going back
+    app.button(key="next_your_cancer").click().run()
+    assert app.multiselect(key="q_prior_treatments").value == ["chemotherapy_other", "anti_cd20"]
+    assert app.text_input(key="q_prior_lines").value == "2"
+    for step in ("treatments", "health_now", "immune_history", "practical"):
+        app.button(key=f"next_{step}").click().run()
+    assert app.session_state["step"] == "review"
+    app.button(key="to_results").click().run()
+    text = _texts(app)
+    assert "Commonly considered" in text and "CAR T-cell therapy" in "\n".join(e.label for e in app.expander)
+    assert app.session_state["answers"]["prior_lines"] == 2
+    assert not app.exception
+
+
+def test_inline_validation_keeps_the_previous_answer(app):
+    _patient(app)
+    app.text_input(key="q_age").input("54").run()
+    app.text_input(key="q_age").input("540").run()
+    assert "Age must be between 0 and 110 years" in [e.value for e in app.error]
+    assert app.session_state["answers"]["age"] == 54
+    app.text_input(key="q_age").input("55").run()
+    assert not app.error and app.session_state["answers"]["age"] == 55
+
+
+def test_unknown_is_accepted_for_numbers(app):
+    _patient(app)
+    app.checkbox(key="q_age_unknown").check().run()
+    assert app.session_state["answers"]["age"] == "unknown"
+
+
+def test_review_page_lists_answers_and_jumps_back(app):
+    _patient(app)
+    app.text_input(key="q_age").input("47").run()
+    app.session_state["step"] = "review"
+    app.run()
+    assert any("47 years" in str(t.value) for t in app.table)
+    app.button(key="change_about_you").click().run()
+    assert app.session_state["step"] == "about_you"
+
+
+def test_nurse_journey_and_new_patient_clears_everything(app):
+    app.button[1].click().run()
+    app.text_input(key="label").input("ZŁ").run()
+    app.selectbox(key="q_cancer_type").set_value("multiple_myeloma").run()
+    app.radio(key="q_disease_course").set_value("relapsed").run()
+    app.multiselect(key="q_prior_treatments").set_value(["imid", "proteasome_inhibitor", "anti_cd38"]).run()
+    app.text_input(key="q_prior_lines").input("4").run()
+    app.button(key="to_results_nurse").click().run()
+    app.toggle(key="show_rule_ids").set_value(True).run()
+    assert "car_t.myeloma.after_three_drug_classes" in _texts(app)
+    app.button(key="new_patient").click().run()
+    assert app.session_state["answers"] == {} and app.session_state["label"] == ""
+    assert app.session_state["step"] == "nurse" and app.session_state["pdf_cache"] is None
+    assert app.selectbox(key="q_cancer_type").value is None
+
+
+def test_results_show_urgent_notice_first(app):
+    answers = {"cancer_type": "nsclc", "stage": "metastatic", "current_immunotherapy": ["checkpoint_inhibitor"],
+               "current_symptoms": ["breathing"]}
+    app.session_state["role"] = "patient"
+    app.session_state["answers"] = answers
+    app.session_state["step"] = "results"
+    app.run()
+    assert app.subheader[0].value.startswith("⚠️ Urgent")
+    assert any("Call your cancer care team now" in e.value for e in app.error)
+
+
+@pytest.mark.parametrize("answers, expected_open", [
+    ({"cancer_type": "cutaneous_melanoma", "stage": "metastatic"}, "Immune checkpoint inhibitors"),
+    ({"cancer_type": "bladder_nmibc", "stage": "early"}, "Treatment vaccines and BCG"),
+    ({"cancer_type": "brain_glioblastoma"}, "Clinical trials"),
+])
+def test_results_for_answer_sets(app, answers, expected_open):
+    app.session_state["role"] = "patient"
+    app.session_state["answers"] = answers
+    app.session_state["step"] = "results"
+    app.run()
+    opened = [e.label for e in app.expander if e.proto.expanded]
+    assert any(expected_open in label for label in opened)
+    assert not app.exception
+
+
+def test_resume_file_checks_are_all_or_nothing():
+    from ui.screens import check_resume_file
+
+    good = saved_answers_json(Answers(cancer_type="nsclc", age=70)).encode()
+    answers, problems = check_resume_file(good)
+    assert problems == [] and answers.age == 70
+    for bad, message in [
+        (b"x" * (101 * 1024), "at most 100 KB"),
+        (b"\xff\xfe\x00", "not a text (UTF-8) file"),
+        (b'{"answers": {"age": 70, "lvef_percent": 999}}', "lvef_percent: Heart pumping strength"),
+        (b'{"answers": {"age": 70, "shoe_size": 9}}', "shoe_size: is not a question"),
+        (b"[" * 5000, "not valid JSON"),
+    ]:
+        answers, problems = check_resume_file(bad)
+        assert answers is None and any(message in p for p in problems), (bad[:30], problems)
+
+
+def test_resumed_answers_show_on_review(app):
+    from ui.screens import check_resume_file
+
+    answers, _ = check_resume_file(saved_answers_json(Answers(cancer_type="nsclc", age=70)).encode())
+    app.session_state["role"] = "patient"
+    app.session_state["answers"] = answers.given()
+    app.session_state["step"] = "review"
+    app.run()
+    assert any("70 years" in str(t.value) for t in app.table)
