@@ -5,7 +5,7 @@ broken file at import, naming the file and the question, so a typo never reaches
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal, Union
 
@@ -55,7 +55,7 @@ class Leaf(_Strict):
     def operators() -> tuple[str, ...]:
         return ("in_", "not_in", "includes", "lt", "lte", "gt", "gte", "answered")
 
-    @property
+    @cached_property
     def operator(self) -> str:
         return next(name for name in self.operators() if getattr(self, name) is not None)
 

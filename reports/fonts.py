@@ -21,6 +21,35 @@ def _atkinson(style_file: str) -> Path:
     return Path(str(resources.files("fontpkg_atkinson_hyperlegible") / "files" / style_file))
 
 
+@lru_cache(maxsize=None)
+def coverage(path: Path) -> frozenset[int]:
+    """Code points a font file has glyphs for (read once per process; only the cmap table)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def fonts_for(text: str) -> tuple[list[FontFile], list[str]]:
+    """The fonts one document needs: the main family, plus only those fallbacks whose glyphs the
+    text uses (parsing the 4 MB CJK fallback costs most of a second, and most summaries are Latin)."""
+    fonts, fallbacks = available_fonts()
+    needed = {ord(ch) for ch in set(text) if not ch.isspace()}
+    main = [f for f in fonts if f.family == "atkinson"]
+    missing = needed - coverage(main[0].path)
+    chosen_families = []
+    for family in fallbacks:
+        if not missing:
+            break
+        family_fonts = [f for f in fonts if f.family == family]
+        covered = missing & coverage(family_fonts[0].path)
+        if covered:
+            chosen_families.append(family)
+            main += family_fonts
+            missing -= covered
+    return main, chosen_families
+
+
 @lru_cache(maxsize=1)
 def available_fonts() -> tuple[list[FontFile], list[str]]:
     """(font files to register, fallback family names in order). Missing fallbacks are skipped."""

@@ -19,12 +19,13 @@ from fpdf.enums import XPos, YPos
 from questionnaire import answered_rows
 from rules import LEVEL_LABELS, Assessment
 
-from .fonts import available_fonts
+from .fonts import fonts_for
 
 Paper = Literal["A4", "Letter"]
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "PA", "DO", "NI"}
 GLOSSARY_PATH = Path(__file__).with_name("glossary.yaml")
 MAX_LABEL = 60
+URGENT_FOOTER = "Call now, day or night. If you cannot reach them, go to an emergency department and say you are on immunotherapy."
 LEVEL_INTRO = {
     "commonly_considered": "A standard option for situations like yours. Your team will check the details.",
     "may_be_considered": "Used in some situations like yours. It depends on details your team will check.",
@@ -58,10 +59,10 @@ def glossary() -> list[dict[str, Any]]:
 
 
 class _SummaryPDF(FPDF):
-    def __init__(self, paper: Paper, footer_text: str):
+    def __init__(self, paper: Paper, footer_text: str, text_used: str):
         super().__init__(orientation="P", unit="mm", format="A4" if paper == "A4" else "letter")
         self.footer_text = footer_text
-        fonts, fallbacks = available_fonts()
+        fonts, fallbacks = fonts_for(text_used)
         for font in fonts:
             self.add_font(font.family, font.style, str(font.path))
         if fallbacks:
@@ -161,7 +162,11 @@ def build_pdf(
     """The summary as PDF bytes (2–4 pages for typical answers)."""
     tool = assessment.tool
     footer = f"{tool.name} {tool.version} · rules {tool.rules_version}, reviewed {tool.rules_reviewed} · education, not medical advice"
-    pdf = _SummaryPDF(paper or default_paper(), footer)
+    name = clean_label(label)
+    rows = answered_rows(answers)
+    text_used = " ".join([footer, name, assessment.model_dump_json(), *(t for _, t in rows), *(q.label for q, _ in rows),
+                          *LEVEL_INTRO.values(), URGENT_FOOTER, "•…·—–", *(str(e) for e in glossary())])
+    pdf = _SummaryPDF(paper or default_paper(), footer, text_used)
     pdf.set_title("ImmunoPrep appointment summary")
     pdf.set_author(tool.name)
     pdf.set_creator(f"{tool.name} {tool.version}")
@@ -172,7 +177,6 @@ def build_pdf(
     pdf.set_font("atkinson", "B", 20)
     pdf.cell(0, 10, "Preparing for your appointment", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     date = (generated or dt.date.today()).strftime("%d %B %Y").lstrip("0")
-    name = clean_label(label)
     out.paragraph(f"Immunotherapy: an educational summary · {date}" + (f" · For: {name}" if name else ""), size=11)
     pdf.ln(2)
     out.paragraph(assessment.disclaimer, size=10, style="I")
@@ -181,10 +185,9 @@ def build_pdf(
         pdf.ln(2)
         out.boxed("URGENT: contact your care team now",
                   [item.text for item in assessment.urgent],
-                  "Call now, day or night. If you cannot reach them, go to an emergency department and say you are on immunotherapy.")
+                  URGENT_FOOTER)
 
     out.heading("Your answers at a glance")
-    rows = answered_rows(answers)
     if rows:
         pdf.set_font("atkinson", "", 9.5)
         with pdf.table(col_widths=(38, 62), text_align="LEFT", line_height=4.6, padding=1.2,

@@ -15,9 +15,15 @@ from typing import Any, Iterable
 
 from durable import engine as durable_engine
 
-from .conditions import to_durable
+from .conditions import Node, to_durable
 
 CATCH_ALL = "_handled"
+
+
+def referenced_fields(tree: Node) -> set[str]:
+    if tree[0] in ("and", "or"):
+        return set().union(*(referenced_fields(part) for part in tree[1]))
+    return {tree[1]}
 MAX_RULES_PER_RULESET = 150  # error 303 appears near 480 rules; stay well below
 
 
@@ -50,9 +56,13 @@ class RuleEngine:
         self._host = _Host()
         self._rule_ids: dict[str, str] = {}
         self._rulesets: dict[str, list[str]] = {}
+        # durable-rules JSON-decodes the whole fact once per fired action: send each layer only
+        # the fields its rules read (every one of them is always present, see facts.py).
+        self._fields: dict[str, tuple[str, ...]] = {}
         definitions: dict[str, dict] = {}
         for layer, rules in layers.items():
             self._rulesets[layer] = []
+            self._fields[layer] = tuple(sorted({"kind"}.union(*(referenced_fields(tree) for _, tree in rules))))
             for chunk_index in range(0, max(len(rules), 1), MAX_RULES_PER_RULESET):
                 name = f"{namespace}_{layer}_{chunk_index // MAX_RULES_PER_RULESET}"
                 ruleset = {CATCH_ALL: {"all": [{"m": {"kind": "answers"}}], "run": CATCH_ALL}}
@@ -68,12 +78,13 @@ class RuleEngine:
     def run(self, layer: str, fact: dict[str, Any]) -> list[str]:
         """Assert `fact` into every ruleset of `layer`; return fired rule ids (engine order)."""
         fired: list[str] = []
+        slim = {name: fact[name] for name in self._fields[layer]}
         with self._lock:
             for ruleset in self._rulesets[layer]:
                 sid = str(next(self._sids))
                 self._host.fired = fired
                 try:
-                    self._host.assert_fact(ruleset, {**fact, "sid": sid})
+                    self._host.assert_fact(ruleset, {**slim, "sid": sid})
                 except durable_engine.MessageNotHandledException:
                     pass  # nothing matched: a normal outcome, not an error
                 except Exception as error:

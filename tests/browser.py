@@ -67,3 +67,18 @@ def wait_idle(page) -> None:
     page.wait_for_timeout(150)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20000)
     page.wait_for_timeout(150)
+
+
+def pick(page, combobox: str, typed: str) -> None:
+    """Choose in a Streamlit select box by typing, as a keyboard user would."""
+    page.get_by_role("combobox", name=combobox).click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def fill(page, textbox: str, value: str) -> None:
+    box = page.get_by_role("textbox", name=textbox)
+    box.fill(value)
+    box.press("Enter")
+    wait_idle(page)

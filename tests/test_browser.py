@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from playwright.sync_api import expect
 
-from tests.browser import launch, requires_chromium, streamlit_server, wait_idle
+from tests.browser import fill, launch, pick, requires_chromium, streamlit_server, wait_idle
 
 pytestmark = requires_chromium
 
@@ -67,10 +67,7 @@ def test_patient_journey_to_pdf(server, browser, shots):
     wait_idle(page)
     _choose(page, "What sex were you assigned at birth?", "Male")
     _next(page)
-    page.get_by_role("combobox", name="What type of cancer do you have?").click()
-    page.keyboard.type("Non-small")
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    pick(page, "What type of cancer do you have?", "Non-small")
     _choose(page, "How far has the cancer spread?", "It has spread to other parts of the body")
     shots(page, "patient-03-your-cancer")
     _next(page)
@@ -114,10 +111,7 @@ def test_nurse_journey_and_new_patient(server, browser, shots):
     page.keyboard.press("Tab")
     wait_idle(page)
     page.get_by_role("tab", name="Diagnosis").click()
-    page.get_by_role("combobox", name="Primary diagnosis").click()
-    page.keyboard.type("Multiple myeloma")
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    pick(page, "Primary diagnosis", "Multiple myeloma")
     _choose(page, "Disease status", "Relapsed")
     page.get_by_role("tab", name="Treatment history").click()
     therapies = page.get_by_role("combobox", name="Prior therapies (select all)")

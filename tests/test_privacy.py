@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ROOT, launch, requires_chromium, streamlit_server, wait_idle
+from tests.browser import ROOT, fill, launch, pick, requires_chromium, streamlit_server, wait_idle
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis", ".git", ".venv"}
 
@@ -43,19 +43,10 @@ def test_full_walkthrough_writes_no_files_and_logs_no_answers(tmp_path):
         page.goto(url)
         page.get_by_role("button", name="I am a nurse or clinician").click()
         wait_idle(page)
-        label = page.get_by_role("textbox", name="Patient label for the PDF (e.g. initials; not stored)")
-        label.fill(secret_label)
-        label.press("Enter")
-        wait_idle(page)
+        fill(page, "Patient label for the PDF (e.g. initials; not stored)", secret_label)
         page.get_by_role("tab", name="Diagnosis").click()
-        page.get_by_role("combobox", name="Primary diagnosis").click()
-        page.keyboard.type("Other (specify)")
-        page.keyboard.press("Enter")
-        wait_idle(page)
-        other = page.get_by_role("textbox", name="Other diagnosis (free text)")
-        other.fill(secret_text)
-        other.press("Enter")
-        wait_idle(page)
+        pick(page, "Primary diagnosis", "Other (specify)")
+        fill(page, "Other diagnosis (free text)", secret_text)
         page.get_by_role("button", name="Show summary →").click()
         expect(page.get_by_text("Clinical trials").first).to_be_visible()
         with page.expect_download() as download:

@@ -1,0 +1,241 @@
+"""`make bench`: how fast ImmunoPrep is, as ratios against floors measured in the same run.
+
+Prints a table and writes docs/BENCHMARKS.md. `--quick` uses small counts (run by `make test`).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from durable import engine as durable_engine  # noqa: E402
+
+from questionnaire import Answers  # noqa: E402
+from reports.cli import main as cli_main  # noqa: E402
+from reports.pdf import build_pdf  # noqa: E402
+from rules import assess, assess_reference  # noqa: E402
+from rules.engine import _Host  # noqa: E402
+from rules.facts import answer_fact  # noqa: E402
+from rules import RULEBOOK  # noqa: E402
+from tests.answer_samples import sample_answers  # noqa: E402
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def timed(function, items) -> list[float]:
+    times = []
+    for item in items:
+        start = time.perf_counter()
+        function(item)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+class Report:
+    def __init__(self):
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, name: str, value: str, target: str = "", verdict: str = "") -> None:
+        self.rows.append((name, value, target, verdict))
+        print(f"{name:<58} {value:>22}  {target:<18} {verdict}", flush=True)
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "falls short"
+
+
+def bench_engine(report: Report, count: int) -> None:
+    pool = sample_answers(random.Random(42), count)
+    for answers in pool[:50]:
+        assess(answers)
+    ours = timed(assess, pool)
+    reference = timed(assess_reference, pool)
+    fact = {**answer_fact(pool[0], RULEBOOK.definition), "kind": "answers"}
+    host = _Host()
+    host.set_rulesets({"bench_floor": {"r": {"all": [{"m": {"kind": "answers"}}], "run": "r"}}})
+    counter = iter(range(10**9))
+
+    def bare(_):
+        sid = str(next(counter))
+        host.assert_fact("bench_floor", {**fact, "sid": sid})
+        host.delete_state("bench_floor", sid)
+
+    floor = timed(bare, range(count))
+    p50, p99, f50 = statistics.median(ours), percentile(ours, 0.99), statistics.median(floor)
+    report.add("assess(): p50 / p99", f"{p50 * 1e3:.3f} / {p99 * 1e3:.3f} ms")
+    report.add("engine floor: bare assert_fact+delete_state, p50", f"{f50 * 1e3:.3f} ms")
+    report.add("assess() p50 ÷ engine floor p50", f"{p50 / f50:.1f}×", "≤ 3×", verdict(p50 / f50 <= 3))
+    report.add("plain-Python reference (same conditions), p50", f"{statistics.median(reference) * 1e3:.3f} ms")
+    report.add("assess() p50 ÷ plain-Python p50", f"{p50 / statistics.median(reference):.1f}×", "(reported)")
+
+
+def bench_threads(report: Report, count: int) -> None:
+    pool = sample_answers(random.Random(5), 50)
+    for threads in (1, 4, 16):
+        per_thread = max(1, count // threads)
+
+        def work(offset):
+            for i in range(per_thread):
+                assess(pool[(offset + i) % len(pool)])
+
+        workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+        start = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        rate = per_thread * threads / (time.perf_counter() - start)
+        report.add(f"throughput, {threads} thread(s)", f"{rate:,.0f} assessments/s")
+
+
+def _intake_csv(path: Path, rows: int) -> None:
+    out = io.StringIO()
+    cli_main(["template", "-"], stdout=out)
+    header, example = out.getvalue().splitlines()
+    rng = random.Random(9)
+    cancers = ["dlbcl", "nsclc", "cutaneous_melanoma", "multiple_myeloma", "colorectal", "kidney"]
+    lines = [header]
+    for i in range(rows):
+        cells = example.split(",")
+        columns = header.split(",")
+        cells[columns.index("label")] = f"P{i}"
+        cells[columns.index("cancer_type")] = rng.choice(cancers)
+        cells[columns.index("prior_lines")] = str(rng.randint(0, 5))
+        lines.append(",".join(cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def bench_batch(report: Report, rows: int, pdf_rows: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        intake = Path(folder) / "intake.csv"
+        _intake_csv(intake, rows)
+        start = time.perf_counter()
+        cli_main(["batch", str(intake), "--out", str(Path(folder) / "out")], stdout=io.StringIO(), stderr=io.StringIO())
+        elapsed = time.perf_counter() - start
+        target_s = 15 * rows / 10_000
+        report.add(f"batch: {rows:,} rows → results.csv", f"{elapsed:.1f} s ({rows / elapsed:,.0f} rows/s)",
+                   f"≤ {target_s:.1f} s", verdict(elapsed <= target_s))
+        _intake_csv(intake, pdf_rows)
+        start = time.perf_counter()
+        cli_main(["batch", str(intake), "--out", str(Path(folder) / "pdf"), "--pdf"], stdout=io.StringIO(), stderr=io.StringIO())
+        elapsed = time.perf_counter() - start
+        report.add(f"batch --pdf: {pdf_rows} rows", f"{pdf_rows / elapsed:.1f} PDFs/s")
+
+
+def bench_pdf(report: Report, repeats: int) -> None:
+    typical = Answers(cancer_type="nsclc", stage="metastatic", pd_l1_tps="50_plus", egfr_status="negative", alk_status="negative", ecog="1")
+    long = Answers(cancer_type="dlbcl", disease_course="refractory", prior_treatments=["chemotherapy_other", "anti_cd20", "allogeneic_transplant"],
+                   prior_lines=3, ecog="2", lvef_percent=38, creatinine_clearance_ml_min=40, bilirubin_x_uln=2, autoimmune_disease="active_or_treated",
+                   steroids_over_10mg="yes", current_immunotherapy=["car_t"], current_symptoms=["fever", "confusion"], caregiver="no", age=77)
+    for name, answers in (("typical", typical), ("long", long)):
+        result = assess(answers)
+        for label in ("Zoë Łukasiewicz", "李小龍"):
+            build_pdf(result, answers, label=label)
+            times = timed(lambda _: build_pdf(result, answers, label=label), range(repeats))
+            size = len(build_pdf(result, answers, label=label))
+            p50 = statistics.median(times)
+            report.add(f"PDF {name}, label {label!r}: p50, size", f"{p50 * 1e3:.0f} ms, {size / 1024:.0f} KB",
+                       "≤ 150 ms, ≤ 300 KB", verdict(p50 <= 0.150 and size <= 300 * 1024))
+
+
+def bench_app(report: Report) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    start = time.perf_counter()
+    app.run()
+    app.button[0].click().run()
+    app.text_input(key="q_age").input("61").run()
+    app.button(key="next_about_you").click().run()
+    app.selectbox(key="q_cancer_type").set_value("dlbcl").run()
+    app.radio(key="q_disease_course").set_value("refractory").run()
+    walkthrough = time.perf_counter() - start
+    app.session_state["step"] = "results"
+    app.run()  # first results run builds the PDF
+    times = []
+    for _ in range(5):
+        app.session_state["pdf_cache"] = app.session_state["pdf_cache"]
+        start = time.perf_counter()
+        app.run()
+        times.append(time.perf_counter() - start)
+    report.add("app: AppTest walkthrough (6 runs), server side", f"{walkthrough * 1e3:.0f} ms")
+    results = statistics.median(times)
+    report.add("app: results page rerun, server side (PDF cached)", f"{results * 1e3:.0f} ms", "≤ 200 ms", verdict(results <= 0.2))
+
+    from tests.browser import free_port
+
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+                                "--server.port", str(port), "--server.address", "127.0.0.1"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        while time.perf_counter() - start < 60:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.05)
+        cold = time.perf_counter() - start
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    report.add("app: cold start to healthy /_stcore/health", f"{cold:.1f} s", "≤ 5 s", verdict(cold <= 5))
+
+
+def write_markdown(report: Report, path: Path, quick: bool) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Latest `make bench{' QUICK=1' if quick else ''}` on {dt.date.today().isoformat()}: "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}.",
+        "Ratios are against floors measured in the same run; absolute times vary with machine load.",
+        "",
+        "| measure | value | target | result |",
+        "|---|---|---|---|",
+        *(f"| {name} | {value} | {target} | {result} |" for name, value, target, result in report.rows),
+        "",
+    ]
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8")]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="small counts (for `make test`)")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "BENCHMARKS.md"))
+    args = parser.parse_args()
+    report = Report()
+    counts = dict(engine=200, threads=200, rows=300, pdf_rows=5, pdf_repeats=3) if args.quick else \
+        dict(engine=2000, threads=2000, rows=10_000, pdf_rows=500, pdf_repeats=15)
+    bench_engine(report, counts["engine"])
+    bench_threads(report, counts["threads"])
+    bench_batch(report, counts["rows"], counts["pdf_rows"])
+    bench_pdf(report, counts["pdf_repeats"])
+    bench_app(report)
+    write_markdown(report, Path(args.output), args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
