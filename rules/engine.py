@@ -1,6 +1,6 @@
 """The only door to durable-rules: compiled once, one lock, a fresh session per call, always freed.
 
-Measured facts this wrapper is built around (durable-rules 2.0.28, see DESIGN.md and docs/ENGINE.md):
+Measured facts this wrapper is built around (durable-rules 2.0.28; DESIGN.md lists the first two):
 - concurrent calls into the C engine segfault → every call holds one process-wide lock;
 - at most ~1024 live sessions per ruleset → each call uses a new sid and deletes it in `finally`;
 - `engine.Host()` starts two timer threads that call into the engine unlocked → disabled here;

@@ -2,6 +2,7 @@
 import pytest
 import textstat
 
+from reports.pdf import glossary
 from rules import RULEBOOK
 
 MAX_GRADE = 8.0
@@ -13,6 +14,8 @@ def _texts():
         for field in ("summary", "how_given", "side_effects", "practical"):
             yield f"content.{category}.{field}", getattr(content, field)
     yield "content.disclaimer", RULEBOOK.content.disclaimer
+    for entry in glossary():
+        yield f"glossary.{entry['term']}", entry["text"]
     for rule in RULEBOOK.rules:
         if rule.spec.then.kind in PATIENT_FACING:
             yield rule.id, rule.spec.because

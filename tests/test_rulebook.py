@@ -49,6 +49,12 @@ def test_every_rule_cites_a_source_and_a_review_date():
             assert RULEBOOK.sources[key].url.startswith("https://"), key
 
 
+def test_every_catalogued_source_is_cited():
+    cited = {k for r in RULEBOOK.rules for k in r.spec.sources}
+    cited |= {k for entry in RULEBOOK.content.categories.values() for k in entry.sources}
+    assert set(RULEBOOK.sources) == cited
+
+
 def test_unknown_answer_id(rule_tree):
     message = _break(rule_tree, "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_typ: [sclc]}")
     assert "checkpoint_inhibitors.yaml: rule 'checkpoint.sclc'" in message and "cancer_typ" in message
