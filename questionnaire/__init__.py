@@ -1,5 +1,6 @@
 """Questions as data, the validated Answers model and the questionnaire flow."""
 from .answers import Answers, Problem, answers_from_json, answers_schema, validate_answers
+from .display import answer_text, answered_rows
 from .definition import UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
 from .flow import (
     Progress,
@@ -16,11 +17,8 @@ from .flow import (
 )
 
 __all__ = [
-    "Answers", "Problem", "answers_from_json", "answers_schema", "validate_answers",
+    "Answers", "Problem", "answers_from_json", "answers_schema", "validate_answers", "answer_text", "answered_rows",
     "UNKNOWN", "Definition", "DefinitionError", "Question", "Section", "load_definition",
     "Progress", "active_sections", "condition_holds", "drop_hidden", "is_answered", "next_section",
     "previous_section", "progress", "visible_ids", "visible_in_section", "visible_questions",
 ]
-from .display import answer_text, answered_rows  # noqa: E402
-
-__all__ += ["answer_text", "answered_rows"]

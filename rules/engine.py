@@ -18,13 +18,14 @@ from durable import engine as durable_engine
 from .conditions import Node, to_durable
 
 CATCH_ALL = "_handled"
+MAX_RULES_PER_RULESET = 150  # error 303 appears near 480 rules; stay well below
 
 
 def referenced_fields(tree: Node) -> set[str]:
+    """Every fact field a condition tree reads."""
     if tree[0] in ("and", "or"):
         return set().union(*(referenced_fields(part) for part in tree[1]))
     return {tree[1]}
-MAX_RULES_PER_RULESET = 150  # error 303 appears near 480 rules; stay well below
 
 
 class RuleEngineError(RuntimeError):

@@ -153,3 +153,13 @@ def test_resumed_answers_show_on_review(app):
     app.session_state["step"] = "review"
     app.run()
     assert any("70 years" in str(t.value) for t in app.table)
+
+
+def test_answers_are_validated_with_the_others_and_stored_canonically(app):
+    app.button[1].click().run()
+    app.selectbox(key="q_cancer_type").set_value("nsclc").run()
+    app.radio(key="q_pd_l1_tps").set_value("50_plus").run()
+    app.multiselect(key="q_prior_treatments").set_value(["radiation", "surgery"]).run()
+    stored = app.session_state["answers"]
+    assert stored["pd_l1_tps"] == "50_plus"  # visible only because the cancer type is known
+    assert stored["prior_treatments"] == ["surgery", "radiation"]  # definition order, as everywhere else

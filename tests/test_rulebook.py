@@ -55,47 +55,32 @@ def test_every_catalogued_source_is_cited():
     assert set(RULEBOOK.sources) == cited
 
 
-def test_unknown_answer_id(rule_tree):
-    message = _break(rule_tree, "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_typ: [sclc]}")
-    assert "checkpoint_inhibitors.yaml: rule 'checkpoint.sclc'" in message and "cancer_typ" in message
+TYPOS = [
+    ("unknown answer id", "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_typ: [sclc]}",
+     ["checkpoint_inhibitors.yaml: rule 'checkpoint.sclc'", "cancer_typ"]),
+    ("unknown option", "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_type: [small_cell]}",
+     ["rule 'checkpoint.sclc'", "no option 'small_cell'"]),
+    ("unknown category", "cell_therapies.yaml",
+     "category: car_t, level: not_typical}\n    because: \"CAR T-cell therapy is approved only",
+     "category: cart, level: not_typical}\n    because: \"CAR T-cell therapy is approved only",
+     ["cell_therapies.yaml: rule 'car_t.solid_tumour'"]),
+    ("unknown topic", "considerations.yaml", "topic: steroids,", "topic: steroid,",
+     ["considerations.yaml: rule 'consider.steroids'"]),
+    ("unknown source", "urgent.yaml", "sources: [cancernet_irae]", "sources: [cancer_net]",
+     ["rule 'urgent.symptoms_not_sure': unknown source 'cancer_net'"]),
+    ("unknown finding", "clinical_trials.yaml", "finding: [two_or_more_prior_lines]", "finding: [two_lines]",
+     ["rule 'trial.after_several_treatments': unknown finding 'two_lines'"]),
+    ("duplicate rule id", "clinical_trials.yaml", "id: trial.default", "id: trial.after_several_treatments",
+     ["duplicate id"]),
+    ("unquoted yes", "considerations.yaml", 'steroids_over_10mg: ["yes"]', "steroids_over_10mg: [yes]",
+     ["must be quoted"]),
+    ("operator for the wrong question type", "urgent.yaml", "current_symptoms: {includes: [confusion]}",
+     "current_symptoms: [confusion]", ["needs a single-choice question"]),
+]
 
 
-def test_unknown_option(rule_tree):
-    message = _break(rule_tree, "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_type: [small_cell]}")
-    assert "rule 'checkpoint.sclc'" in message and "no option 'small_cell'" in message
-
-
-def test_unknown_category(rule_tree):
-    message = _break(rule_tree, "cell_therapies.yaml", "category: car_t, level: not_typical}\n    because: \"CAR T-cell therapy is approved only",
-                     "category: cart, level: not_typical}\n    because: \"CAR T-cell therapy is approved only")
-    assert "cell_therapies.yaml: rule 'car_t.solid_tumour'" in message
-
-
-def test_unknown_topic(rule_tree):
-    message = _break(rule_tree, "considerations.yaml", "topic: steroids,", "topic: steroid,")
-    assert "considerations.yaml: rule 'consider.steroids'" in message
-
-
-def test_unknown_source(rule_tree):
-    message = _break(rule_tree, "urgent.yaml", "sources: [cancernet_irae]", "sources: [cancer_net]")
-    assert "rule 'urgent.symptoms_not_sure': unknown source 'cancer_net'" in message
-
-
-def test_unknown_finding(rule_tree):
-    message = _break(rule_tree, "clinical_trials.yaml", "finding: [two_or_more_prior_lines]", "finding: [two_lines]")
-    assert "rule 'trial.after_several_treatments': unknown finding 'two_lines'" in message
-
-
-def test_duplicate_rule_id(rule_tree):
-    message = _break(rule_tree, "clinical_trials.yaml", "id: trial.default", "id: trial.after_several_treatments")
-    assert "duplicate id" in message
-
-
-def test_unquoted_yes_is_caught(rule_tree):
-    message = _break(rule_tree, "considerations.yaml", 'steroids_over_10mg: ["yes"]', "steroids_over_10mg: [yes]")
-    assert "must be quoted" in message
-
-
-def test_wrong_operator_for_question_type(rule_tree):
-    message = _break(rule_tree, "urgent.yaml", "current_symptoms: {includes: [confusion]}", "current_symptoms: [confusion]")
-    assert "needs a single-choice question" in message
+@pytest.mark.parametrize("file, old, new, expected", [t[1:] for t in TYPOS], ids=[t[0] for t in TYPOS])
+def test_a_typo_fails_at_load_naming_file_and_rule(rule_tree, file, old, new, expected):
+    message = _break(rule_tree, file, old, new)
+    for fragment in expected:
+        assert fragment in message

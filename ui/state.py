@@ -41,16 +41,18 @@ def set_answer(question_id: str, raw: Any) -> None:
         store.pop(question_id, None)
         problems.pop(question_id, None)
         return
-    validated, found = validate_answers({question_id: raw})
+    # Validate together with the other answers, so visibility and normalisation match the whole set.
+    validated, found = validate_answers({**store, question_id: raw})
     mine = [p for p in found if p.field == question_id]
     if mine:
         problems[question_id] = mine[0].message
         return
     problems.pop(question_id, None)
     value = getattr(validated, question_id)
-    if value is None:  # validated but hidden on its own (depends on other answers): keep the raw choice
-        value = raw
-    store[question_id] = value
+    if value is None:  # hidden by another answer: nothing to keep
+        store.pop(question_id, None)
+    else:
+        store[question_id] = value
 
 
 def replace_answers(new: dict[str, Any]) -> None:
