@@ -20,6 +20,8 @@ def answer_text(question: Question, value: Any, audience: Audience = "patient") 
         return "; ".join(getattr(question.option(v), audience) for v in value)
     if question.type == "number":
         unit = question.unit or ""
+        if value == 1 and unit.isalpha() and unit.endswith("s"):
+            unit = unit[:-1]  # "1 line", "1 year"
         number = f"{value:g}" if isinstance(value, float) else str(value)
         return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
     return str(value)

@@ -114,3 +114,14 @@ def test_schema_exports_ranges_and_options():
     assert schema["additionalProperties"] is False
     cancer = json.dumps(schema["properties"]["cancer_type"])
     assert "synovial_sarcoma" in cancer and "unknown" in cancer
+
+
+def test_answer_text_reads_naturally():
+    from questionnaire import answer_text
+
+    definition = load_definition()
+    assert answer_text(definition.question("prior_lines"), 1) == "1 line"
+    assert answer_text(definition.question("prior_lines"), 3) == "3 lines"
+    assert answer_text(definition.question("lvef_percent"), 55.5) == "55.5%"
+    assert answer_text(definition.question("age"), "unknown") == "I don't know"
+    assert answer_text(definition.question("prior_treatments"), ["surgery", "radiation"], "nurse") == "Surgery; Radiotherapy"
