@@ -22,6 +22,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 run: $(VENV)/.runtime
+	$(PY) -m rules
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 system-deps:

@@ -1,9 +1,19 @@
 """ImmunoPrep — Streamlit UI. Read state, render the current step, write state. No medical logic here."""
+import logging
+
 import streamlit as st
 
-from ui import screens, state
-
 st.set_page_config(page_title="ImmunoPrep", page_icon="📝", layout="centered")
+try:
+    from ui import screens, state
+except ValueError as error:  # a question or rule file failed its checks (DefinitionError / RuleFileError)
+    # The reason names a reviewed file, not anything a user typed: safe for the operator's log.
+    logging.getLogger("immunoprep").error("ImmunoPrep cannot start: %s (run `python -m rules`)", error)
+    st.title("ImmunoPrep")
+    st.error("ImmunoPrep is not available right now because of a problem with its rule files. "
+             "Nothing you could do caused this. Please tell the staff who run this tool.", icon="⚠️")
+    st.stop()
+
 state.init()
 
 with st.sidebar:

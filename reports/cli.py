@@ -1,6 +1,7 @@
 """Command-line interface: thin commands over the same functions the app uses.
 
-Exit codes: 0 success; 2 invalid input (one line per problem on stderr, `field: what is wrong`).
+Exit codes: 0 success; 1 an output could not be made (nothing half-written; batch rows say which);
+2 invalid input (one line per problem on stderr, `field: what is wrong`).
 Never a traceback for bad input; every output file is written atomically.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from questionnaire import answers_from_json, answers_schema, load_definition, va
 from rules import assess
 
 from .exports import assessment_json, results_csv, summary_row, write_atomic
+from .failures import describe_failure
 from .fhir import questionnaire_response
 from .pdf import build_pdf, clean_label
 
@@ -38,9 +40,23 @@ TEMPLATE_EXAMPLE = {
 
 
 class InputProblem(Exception):
+    exit_code = 2
+
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class OutputProblem(InputProblem):
+    """Valid input, but an output could not be made (a bug or a broken font, not the user's fault)."""
+    exit_code = 1
+
+
+def _pdf_bytes(assessment, answers, label: str | None, paper: str | None) -> bytes:
+    try:
+        return build_pdf(assessment, answers, label=label, paper=paper)
+    except Exception as error:
+        raise OutputProblem([f"pdf: could not be made ({describe_failure(error)}); nothing was written"]) from error
 
 
 def _literal(text: str) -> str:
@@ -77,12 +93,15 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
     assessment = assess(answers)
     if not (args.json or args.pdf or args.fhir):
         args.json = "-"
+    outputs = []  # everything is made before anything is written: a failure leaves no partial set
     if args.pdf:
-        _emit(args.pdf, build_pdf(assessment, answers, label=args.label, paper=args.paper), stdout)
+        outputs.append((args.pdf, _pdf_bytes(assessment, answers, args.label, args.paper)))
     if args.fhir:
-        _emit(args.fhir, json.dumps(questionnaire_response(answers), indent=2, ensure_ascii=False), stdout)
+        outputs.append((args.fhir, json.dumps(questionnaire_response(answers), indent=2, ensure_ascii=False)))
     if args.json:
-        _emit(args.json, assessment_json(assessment), stdout)
+        outputs.append((args.json, assessment_json(assessment)))
+    for target, data in outputs:
+        _emit(target, data, stdout)
     return 0
 
 
@@ -157,7 +176,10 @@ def _summarise_row(job: tuple[int, dict[str, str], bool, str, str | None]) -> tu
     result = {"row": number, "status": "ok", "problems": ""} | summary_row(answers, assessment, label)
     if with_pdf:
         name = _pdf_name(number, label)
-        write_atomic(Path(out_dir) / name, build_pdf(assessment, answers, label=label, paper=paper))
+        try:
+            write_atomic(Path(out_dir) / name, _pdf_bytes(assessment, answers, label, paper))
+        except OutputProblem as problem:
+            return result | {"status": "pdf_failed", "problems": problem.problems[0], "pdf": ""}, problem.problems
         result["pdf"] = name
     return result, []
 
@@ -173,14 +195,15 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     jobs = [(number, row, args.pdf, str(out_dir), args.paper) for number, row in enumerate(rows, start=1)]
     workers = args.jobs or (os.cpu_count() or 1)
     started = time.perf_counter()
-    results, bad = [], 0
+    results, bad, failed = [], 0, 0
 
     def collect(outcomes) -> None:
-        nonlocal bad
+        nonlocal bad, failed
         for result, problems in outcomes:
             for problem in problems:
                 stderr.write(f"row {result['row']}: {_literal(problem)}\n")
-            bad += bool(problems)
+            bad += result["status"] == "invalid"
+            failed += result["status"] == "pdf_failed"
             results.append(result)
             _progress(len(results), len(jobs), stderr)
 
@@ -193,7 +216,9 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     write_atomic(out_dir / "results.csv", results_csv(results, extra_first=("row", "status", "problems")))
     elapsed = time.perf_counter() - started
     stdout.write(f"{len(rows) - bad} of {len(rows)} rows summarised in {elapsed:.1f} s → {out_dir / 'results.csv'}\n")
-    return 2 if bad else 0
+    if failed:
+        stdout.write(f"{failed} PDF(s) could not be made; see the 'problems' column\n")
+    return 2 if bad else 1 if failed else 0
 
 
 def cmd_schema(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -246,7 +271,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except InputProblem as problem:
         for line in problem.problems:
             stderr.write(_literal(line) + "\n")
-        return 2
+        return problem.exit_code
     except OSError as error:
         stderr.write(f"output: cannot write ({error.strerror or error}: {_literal(str(error.filename or ''))})\n")
         return 2

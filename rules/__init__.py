@@ -1,27 +1,18 @@
-"""The declarative immunotherapy rule set: rule files compiled once to durable-rules, and `assess`."""
-from __future__ import annotations
+"""The declarative immunotherapy rule set: rule files compiled once to durable-rules, and `assess`.
 
-from .assessment import Assessment, CategoryResult, ReferenceRunner, assemble
-from .engine import RuleEngine, RuleEngineError
-from .rulebook import Rulebook, RuleFileError
-from .vocabulary import CATEGORIES, LEVEL_LABELS, LEVELS, TOPICS
-
-RULEBOOK = Rulebook()
-ENGINE = RuleEngine({layer: [(r.id, r.condition.tree) for r in RULEBOOK.layer(layer)]
-                     for layer in ("findings", "outcomes", "after_levels")})
-
-
-def assess(answers) -> Assessment:
-    """One educational assessment for validated Answers (thread-safe; the engine lock serialises)."""
-    return assemble(answers, RULEBOOK, ENGINE)
-
-
-def assess_reference(answers) -> Assessment:
-    """The same assessment computed without the engine (plain Python), for tests and benchmarks."""
-    return assemble(answers, RULEBOOK, ReferenceRunner(RULEBOOK))
-
+The names below load on first use (PEP 562) from `rules.runtime`, which reads and compiles the rule
+files. `from rules import assess` behaves as before; the gain is that `python -m rules` can report a
+broken rule or question file as one clear line instead of dying while Python imports this package.
+"""
+from importlib import import_module
 
 __all__ = [
     "Assessment", "CategoryResult", "RULEBOOK", "ENGINE", "assess", "assess_reference", "Rulebook",
     "RuleFileError", "RuleEngine", "RuleEngineError", "CATEGORIES", "LEVELS", "LEVEL_LABELS", "TOPICS",
 ]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        return getattr(import_module(".runtime", __name__), name)
+    raise AttributeError(f"module 'rules' has no attribute {name!r}")

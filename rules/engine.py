@@ -5,7 +5,9 @@ Measured facts this wrapper is built around (durable-rules 2.0.28; DESIGN.md lis
 - at most ~1024 live sessions per ruleset → each call uses a new sid and deletes it in `finally`;
 - `engine.Host()` starts two timer threads that call into the engine unlocked → disabled here;
 - after a fact that matches no rule, the next call can crash → every ruleset gets a catch-all rule;
-- `$nex` (field absent) hangs the engine → the compiler never emits it.
+- `$nex` (field absent) hangs the engine → the compiler never emits it;
+- an exception inside a rule action is swallowed into the session state, so the call "succeeds" with
+  rules silently missing → actions catch it themselves and the call fails with RuleEngineError.
 """
 from __future__ import annotations
 
@@ -35,17 +37,25 @@ class RuleEngineError(RuntimeError):
 class _Host(durable_engine.Host):
     def __init__(self) -> None:
         self.fired: list[str] | None = None
+        self.failures: list[str] = []
         super().__init__()
 
     def _run(self) -> None:  # no background dispatch threads: we use no timers or queues
         return None
 
-    def get_action(self, action_name: str):
-        def record(_closure) -> None:
-            if action_name != CATCH_ALL and self.fired is not None:
-                self.fired.append(action_name)
+    def record(self, action_name: str) -> None:
+        """What every rule action does: note that the rule fired."""
+        if action_name != CATCH_ALL and self.fired is not None:
+            self.fired.append(action_name)
 
-        return record
+    def get_action(self, action_name: str):
+        def action(_closure) -> None:
+            try:
+                self.record(action_name)
+            except BaseException as error:  # durable would hide it in the session state
+                self.failures.append(f"action {action_name} raised {error!r}")
+
+        return action
 
 
 class RuleEngine:
@@ -83,15 +93,18 @@ class RuleEngine:
         with self._lock:
             for ruleset in self._rulesets[layer]:
                 sid = str(next(self._sids))
-                self._host.fired = fired
+                self._host.fired, self._host.failures = fired, []
                 try:
                     self._host.assert_fact(ruleset, {**slim, "sid": sid})
                 except durable_engine.MessageNotHandledException:
                     pass  # nothing matched: a normal outcome, not an error
                 except Exception as error:
                     raise RuleEngineError(f"rule engine failed in {ruleset}: {error}") from error
+                else:
+                    if self._host.failures:
+                        raise RuleEngineError(f"rule engine failed in {ruleset}: {self._host.failures[0]}")
                 finally:
-                    self._host.fired = None
+                    self._host.fired, self._host.failures = None, []
                     try:
                         self._host.delete_state(ruleset, sid)
                     except Exception:  # the session may never have been created

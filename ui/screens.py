@@ -2,20 +2,26 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import streamlit as st
 
 from questionnaire import Answers, active_sections, answered_rows, answers_from_json, load_definition, progress, visible_in_section
 from questionnaire import next_section as following_section
 from questionnaire import previous_section as preceding_section
-from reports import assessment_json, build_pdf, questionnaire_response, results_csv, saved_answers_json, summary_row
-from rules import LEVEL_LABELS, assess
+from reports import assessment_json, build_pdf, describe_failure, questionnaire_response, results_csv, saved_answers_json, summary_row
+from rules import LEVEL_LABELS, RuleEngineError, assess
 
 from . import state
 from .widgets import md_escape, render
 
+LOG = logging.getLogger("immunoprep")
 MAX_RESUME_BYTES = 100 * 1024
 LEVEL_MARK = {"commonly_considered": "●", "may_be_considered": "◐", "not_typical": "○"}
+
+
+def _log_failure(what: str, error: BaseException) -> None:
+    LOG.error("%s failed: %s (message withheld: it may quote answers)", what, describe_failure(error))
 
 
 def _audience() -> str:
@@ -177,7 +183,14 @@ def _category_block(category, audience: str, show_rules: bool, labels: dict[str,
 def results() -> None:
     audience = _audience()
     answers = Answers.model_validate(state.answers())
-    assessment = assess(answers)
+    try:
+        assessment = assess(answers)
+    except RuleEngineError as error:
+        _log_failure("assessment", error)
+        st.error("Sorry, the summary could not be made this time. Your answers are still here. "
+                 "Please try again. If it keeps happening, tell the staff who run this tool.", icon="⚠️")
+        st.button("Try again", key="retry_results", type="primary")
+        return
     labels = {q.id: q.label for q in load_definition().questions}
     st.header("Your summary" if audience == "patient" else "Summary")
     if assessment.urgent:
@@ -213,10 +226,19 @@ def downloads(answers: Answers, assessment) -> None:
     cached = st.session_state.get("pdf_cache")
     if not cached or cached[0] != cache_key:
         with st.spinner("Preparing your PDF…"):
-            cached = (cache_key, build_pdf(assessment, answers, label=label))
+            try:
+                cached = (cache_key, build_pdf(assessment, answers, label=label))
+            except Exception as error:  # any fpdf2/font failure: never offer a broken or partial file
+                _log_failure("PDF build", error)
+                cached = None
         st.session_state["pdf_cache"] = cached
-    st.download_button("Download the PDF to bring to your doctor", cached[1], file_name="immunoprep-summary.pdf",
-                       mime="application/pdf", type="primary", key="dl_pdf")
+    if cached:
+        st.download_button("Download the PDF to bring to your doctor", cached[1], file_name="immunoprep-summary.pdf",
+                           mime="application/pdf", type="primary", key="dl_pdf")
+    else:
+        st.error("Sorry, the PDF could not be made. The summary on this page and the other downloads below "
+                 "still work; you can also print this page.", icon="⚠️")
+        st.button("Try the PDF again", key="retry_pdf")
     left, middle, right = st.columns(3)
     left.download_button("Answers (to continue later)", saved_answers_json(answers), file_name="immunoprep-answers.json",
                          mime="application/json", key="dl_answers")
