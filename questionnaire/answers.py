@@ -26,6 +26,17 @@ def _format_number(value: float) -> str:
     return f"{value:g}"
 
 
+def _quote(value: Any, limit: int = 40) -> str:
+    """What was sent, short enough for a message (it may be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _finite_number(value: Any) -> bool:
+    """True for ints of any size and finite floats (math.isfinite overflows on huge ints)."""
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 def _number_checker(question: Question):
     low, high = question.range  # type: ignore[misc]
     unit = question.unit or ""
@@ -43,8 +54,8 @@ def _number_checker(question: Question):
             try:
                 value = float(text)
             except ValueError:
-                raise _fail(f"{question.label} must be a number or 'unknown', not {value!r}") from None
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise _fail(f"{question.label} must be a number or 'unknown', not {_quote(value)}") from None
+        if not _finite_number(value):
             raise _fail(f"{question.label} must be a number or 'unknown'")
         if not low <= value <= high:
             raise _fail(f"{question.label} must be between {_format_number(low)} and {_format_number(high)}{spaced_unit}")
@@ -65,10 +76,10 @@ def _choice_checker(question: Question):
             return value
         if isinstance(value, bool):  # YAML/JSON true/false for yes/no questions
             value = "yes" if value else "no"
-        if isinstance(value, (int, float)) and math.isfinite(value) and value == int(value) and str(int(value)) in allowed:
+        if _finite_number(value) and value == int(value) and str(int(value)) in allowed:
             value = str(int(value))  # ECOG given as a number
         if not isinstance(value, str) or value not in allowed:
-            raise _fail(f"{question.label}: {value!r} is not one of the choices ({', '.join(allowed)})")
+            raise _fail(f"{question.label}: {_quote(value)} is not one of the choices ({', '.join(allowed)})")
         return value
 
     return check
@@ -86,7 +97,8 @@ def _multi_checker(question: Question):
             raise _fail(f"{question.label} must be a list of choices")
         unknown = [v for v in value if not isinstance(v, str) or v not in allowed]
         if unknown:
-            raise _fail(f"{question.label}: {', '.join(map(repr, unknown))} not among the choices ({', '.join(allowed)})")
+            shown = ", ".join(_quote(v) for v in unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+            raise _fail(f"{question.label}: {shown} not among the choices ({', '.join(allowed)})")
         chosen = [option for option in allowed if option in value]  # canonical order, no duplicates
         for exclusive in question.exclusive:
             if exclusive in chosen and len(chosen) > 1:
@@ -189,6 +201,8 @@ def problems_from(error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else "answers"
+        if len(field) > 40:  # only an unknown key can be this long; quote it, do not echo megabytes
+            field = field[:39] + "…"
         if item["type"] == "extra_forbidden":
             problems.append(Problem(field, "is not a question in ImmunoPrep"))
         elif item["type"] == "answer":

@@ -176,3 +176,67 @@ def test_resume_upload_good_and_bad(server, browser, shots, tmp_path):
     expect(page.get_by_text("Check your answers", exact=True)).to_be_visible()
     expect(page.get_by_text("66 years")).to_be_visible()
     page.close()
+
+
+FREE_TEXT_PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> **bold** [x](javascript:alert(1)) :red[r] $x^2$"
+LABEL_PAYLOAD = "<b>ZŁ</b><img src=y onerror=window.__pwned=3>**AB**"
+NUMBER_PAYLOAD = "<i>5</i> **7** [x](http://evil.example)"
+
+
+def _injected(page) -> dict:
+    return page.evaluate("""() => ({
+        pwned: window.__pwned || 0,
+        scripts: [...document.querySelectorAll('script')].filter(s => s.textContent.includes('__pwned')).length,
+        images: document.querySelectorAll('img[src="x"], img[src="y"]').length,
+        evilLinks: [...document.querySelectorAll('a')].filter(a => /javascript:|evil\\.example/.test(a.href)).length,
+        bold: [...document.querySelectorAll('strong, b, i, em')].filter(e => /^(bold|AB|ZŁ|7|5)$/.test(e.textContent)).length,
+        math: document.querySelectorAll('.katex').length,
+    })""")
+
+
+def test_markup_in_free_text_is_shown_literally(server, browser, shots):
+    clean = {"pwned": 0, "scripts": 0, "images": 0, "evilLinks": 0, "bold": 0, "math": 0}
+    page = browser.new_page(viewport={"width": 1100, "height": 1300})
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server)
+    page.get_by_role("button", name="I am a patient or family member").click()
+    wait_idle(page)
+    fill(page, "How old are you? (years)", NUMBER_PAYLOAD)
+    shown = page.get_by_role("alert").filter(has_text="Age must be").inner_text().replace("\u2060", "")
+    assert f"Age must be a number or 'unknown', not '{NUMBER_PAYLOAD[:30]}" in shown  # quoted, shortened
+    assert _injected(page) == clean
+    _next(page)
+    pick(page, "What type of cancer do you have?", "Another cancer")
+    fill(page, "What is the name of your cancer?", FREE_TEXT_PAYLOAD)
+    page.get_by_role("button", name="Skip to summary").click()
+    wait_idle(page)
+    page.get_by_role("button", name="← Back to the questions").click()
+    wait_idle(page)
+    expect(page.get_by_text("Check your answers", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name=FREE_TEXT_PAYLOAD)).to_be_visible()
+    shots(page, "markup-literal-review")
+    assert _injected(page) == clean
+    page.get_by_role("button", name="See my summary →").click()
+    wait_idle(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the PDF to bring to your doctor").click()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages)
+    assert FREE_TEXT_PAYLOAD in " ".join(text.split())
+    assert _injected(page) == clean and dialogs == []
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server)
+    page.get_by_role("button", name="I am a nurse or clinician").click()
+    wait_idle(page)
+    fill(page, "Patient label for the PDF (e.g. initials; not stored)", LABEL_PAYLOAD)
+    page.get_by_role("button", name="Show summary →").click()
+    wait_idle(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the PDF to bring to your doctor").click()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages)
+    assert f"For: {LABEL_PAYLOAD}" in " ".join(text.split())
+    assert _injected(page) == clean and dialogs == []
+    page.close()

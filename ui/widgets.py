@@ -10,13 +10,18 @@ from questionnaire import Question
 
 from . import state
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# Every ASCII punctuation Markdown reads, and "&" (entities). Escapes cannot stop GFM autolinks:
+# Streamlit finds "http://", "www." and e-mail addresses in the text after escapes are resolved,
+# so an invisible word joiner (U+2060) is put inside those patterns instead.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 UNKNOWN_NUMBER = "I don't know"
 
 
 def md_escape(text: str) -> str:
     """Show text literally where Streamlit would read Markdown (labels, markdown blocks)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, str(text)))
 
 
 def _wording(question: Question, audience: str) -> str:
@@ -92,4 +97,4 @@ def render(question: Question, audience: str = "patient") -> None:
             st.markdown(help_text)
     problem = state.errors().get(question.id)
     if problem:
-        st.error(problem, icon="⚠️")
+        st.error(md_escape(problem), icon="⚠️")  # messages quote what was typed
