@@ -8,7 +8,7 @@ PORT ?= 8501
 SYSTEM_PACKAGES := chromium poppler-utils fonts-droid-fallback fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test bench system-deps clean
+.PHONY: run test bench load system-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (try: sudo apt-get install python3.11 python3.11-venv python3.11-dev)"; exit 1; }
@@ -41,6 +41,10 @@ test: $(VENV)/.dev system-deps
 
 bench: $(VENV)/.dev
 	$(PY) -m bench $(if $(QUICK),--quick,)
+
+# 20 concurrent browser walkthroughs + 4 that drop out, on loopback, at most 10 minutes.
+load: $(VENV)/.dev system-deps
+	$(PY) -m bench.load --sessions $(or $(SESSIONS),20) --drops 4 --limit 600 --json docs/load.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -62,11 +62,21 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def wait_idle(page) -> None:
+# Finished = the app says its script is not running and no element from the previous run is still
+# shown (a stale "Next" button looks clickable but its click is lost when the new run replaces it).
+APP_IDLE_JS = """() => {
+    const app = document.querySelector('[data-test-script-state]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-stale="true"]')
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
+def wait_idle(page, timeout: float = 30000) -> None:
     """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(150)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20000)
-    page.wait_for_timeout(150)
+    page.wait_for_timeout(100)
+    page.wait_for_function(APP_IDLE_JS, timeout=timeout)
+    page.wait_for_timeout(50)
 
 
 def pick(page, combobox: str, typed: str) -> None:
