@@ -256,7 +256,8 @@ async def run(sessions: int, drops: int, limit: float, arrival_gap: float = 0.5)
         "server_cpu_ms_per_rerun": round(1000 * server_cpu / max(1, len(steps) + len(changes))),
         "cpu_cores": os.cpu_count(),
         "mean_answers_per_session": round(statistics.mean(len(o.answers_set) for o in full), 1),
-        "tracebacks_in_server_log": server_log.count("Traceback"), "server_log": str(log),
+        "tracebacks_in_server_log": server_log.count("Traceback"),
+        **({"server_log_kept": str(log)} if "Traceback" in server_log else {}),
     }
 
 
