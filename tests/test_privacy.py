@@ -48,6 +48,7 @@ def test_full_walkthrough_writes_no_files_and_logs_no_answers(tmp_path):
         pick(page, "Primary diagnosis", "Other (specify)")
         fill(page, "Other diagnosis (free text)", secret_text)
         page.get_by_role("button", name="Show summary →").click()
+        wait_idle(page)
         expect(page.get_by_text("Clinical trials").first).to_be_visible()
         with page.expect_download() as download:
             page.get_by_role("button", name="Download the PDF to bring to your doctor").click()
