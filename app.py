@@ -19,15 +19,11 @@ state.init()
 with st.sidebar:
     st.markdown("**ImmunoPrep** · education, not medical advice")
     if st.session_state["role"] is not None:
-        if st.button("New patient" if st.session_state["role"] == "nurse" else "Start again",
-                     type="primary", use_container_width=True, key="new_patient",
-                     help="Clears every answer and result from this session."):
-            state.new_patient()
-            st.rerun()
+        st.button("New patient" if st.session_state["role"] == "nurse" else "Start again",
+                  type="primary", use_container_width=True, key="new_patient", on_click=state.new_patient,
+                  help="Clears every answer and result from this session.")
     if st.session_state["role"] is not None and st.session_state["step"] != "results":
-        if st.button("Skip to summary", use_container_width=True, key="skip_to_results"):
-            state.go("results")
-            st.rerun()
+        st.button("Skip to summary", use_container_width=True, key="skip_to_results", on_click=state.go, args=("results",))
         with st.expander("Continue with saved answers"):
             screens.resume_uploader("sidebar")
 
@@ -43,9 +39,8 @@ elif step == "nurse":
 elif step == "review":
     screens.review()
 elif step == "results":
-    if st.button("← Back to the questions", key="back_to_questions"):
-        state.go("nurse" if st.session_state["role"] == "nurse" else "review")
-        st.rerun()
+    st.button("← Back to the questions", key="back_to_questions", on_click=state.go,
+              args=("nurse" if st.session_state["role"] == "nurse" else "review",))
     screens.results()
 else:
     screens.patient_step(step)

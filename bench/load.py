@@ -34,7 +34,8 @@ from pypdf import PdfReader  # noqa: E402
 
 from questionnaire import Answers, active_sections, load_definition, visible_in_section  # noqa: E402
 from rules import assess  # noqa: E402
-from tests.browser import APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from tests.browser import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, MARK_SEEN_JS, NEW_RUN_JS, NEW_RUN_WAIT_MS,
+                           RUN_COUNTER_JS, streamlit_server)  # noqa: E402
 
 MAX_SESSIONS = 60
 MARKS = {"●": "commonly_considered", "◐": "may_be_considered", "○": "not_typical"}
@@ -64,14 +65,25 @@ def scenarios(count: int, seed: int = 6) -> list[dict]:
 
 
 async def _idle(page) -> None:
-    await page.wait_for_timeout(100)
+    """As tests.browser.wait_idle: idle after the run the last action started."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    if await page.evaluate(RUN_COUNTER_JS):
+        try:
+            await page.wait_for_function(NEW_RUN_JS, timeout=NEW_RUN_WAIT_MS)
+        except PlaywrightTimeout:
+            pass
+    else:
+        await page.wait_for_timeout(150)
     await page.wait_for_function(APP_IDLE_JS, timeout=120_000)
+    await page.evaluate(MARK_SEEN_JS)
 
 
 async def _set_answer(page, question, value) -> None:
     label = question.patient
     if question.type == "choice" and len(question.options) <= 6:
         await page.get_by_role("radiogroup", name=label).get_by_text(question.option(value).patient, exact=True).click()
+        await _idle(page)
     elif question.type in ("choice", "multi_choice"):
         for option in [value] if question.type == "choice" else value:
             text = question.option(option).patient
@@ -85,13 +97,14 @@ async def _set_answer(page, question, value) -> None:
         box = page.get_by_role("textbox", name=f"{label} ({question.unit})" if question.type == "number" else label)
         await box.fill(str(value))
         await box.press("Enter")
+        await _idle(page)
 
 
 async def _timed(outcome_list: list[float], action, page, ready) -> None:
     start = time.perf_counter()
     await action()
     await ready.wait_for(timeout=120_000)
-    await page.wait_for_function(APP_IDLE_JS, timeout=120_000)
+    await _idle(page)
     outcome_list.append(time.perf_counter() - start)
 
 
@@ -141,8 +154,7 @@ async def walkthrough(browser, url: str, index: int, answers: dict, drop_at: int
                 if question.id in answers:
                     where = f"answer {question.id}={answers[question.id]}"
                     start = time.perf_counter()
-                    await _set_answer(page, question, answers[question.id])
-                    await _idle(page)
+                    await _set_answer(page, question, answers[question.id])  # returns when its run is done
                     outcome.answers_set.append(time.perf_counter() - start)
             if drop_at == number:
                 await page.get_by_role("button", name="Next →").click()

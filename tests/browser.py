@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -70,13 +71,37 @@ APP_IDLE_JS = """() => {
         && !document.querySelector('[data-stale="true"]')
         && !document.querySelector('[data-testid="stStatusWidget"]');
 }"""
+# Counts runs that start, so that "idle" means "idle after the run my action caused", not "idle
+# because that run has not begun yet". Returns whether the counter was already installed.
+RUN_COUNTER_JS = """() => {
+    if (window.__runCounter) return true;
+    const app = document.querySelector('[data-test-script-state]');
+    if (!app) return false;
+    window.__runsStarted = 0; window.__runsSeen = 0; window.__runCounter = true;
+    let last = app.getAttribute('data-test-script-state');
+    new MutationObserver(() => {
+        const now = app.getAttribute('data-test-script-state');
+        if (now !== 'notRunning' && last === 'notRunning') window.__runsStarted++;
+        last = now;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    return false;
+}"""
+NEW_RUN_JS = "() => window.__runsStarted > window.__runsSeen"
+MARK_SEEN_JS = "() => { window.__runsSeen = window.__runsStarted; }"
+NEW_RUN_WAIT_MS = 3000  # an action that changes nothing starts no run; do not wait for ever
 
 
 def wait_idle(page, timeout: float = 30000) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(100)
+    """Wait until Streamlit has finished the run the last action started."""
+    if page.evaluate(RUN_COUNTER_JS):
+        try:
+            page.wait_for_function(NEW_RUN_JS, timeout=NEW_RUN_WAIT_MS)
+        except PlaywrightTimeout:
+            pass
+    else:
+        page.wait_for_timeout(150)
     page.wait_for_function(APP_IDLE_JS, timeout=timeout)
-    page.wait_for_timeout(50)
+    page.evaluate(MARK_SEEN_JS)
 
 
 def pick(page, combobox: str, typed: str) -> None:

@@ -72,16 +72,26 @@ def start() -> None:
             "Nothing you type is stored: it disappears when you close this page.", icon="ℹ️")
     st.header("Who is answering?", divider="gray")
     left, right = st.columns(2)
-    if left.button("I am a patient or family member", type="primary", use_container_width=True):
-        st.session_state["role"] = "patient"
-        state.go(load_definition().sections[0].id)
-        st.rerun()
-    if right.button("I am a nurse or clinician", use_container_width=True):
-        st.session_state["role"] = "nurse"
-        state.go("nurse")
-        st.rerun()
+    left.button("I am a patient or family member", type="primary", use_container_width=True,
+                on_click=_start_as, args=("patient",))
+    right.button("I am a nurse or clinician", use_container_width=True, on_click=_start_as, args=("nurse",))
     with st.expander("Continue with saved answers"):
         resume_uploader("start")
+
+
+# Navigation happens in on_click callbacks, before the run: one run per click. Changing the step in
+# the script and calling st.rerun() costs a second run, and a click during that second run is lost.
+def _start_as(role: str) -> None:
+    st.session_state["role"] = role
+    state.go(load_definition().sections[0].id if role == "patient" else "nurse")
+
+
+def _go_next(section_id: str) -> None:
+    state.go(following_section(section_id, state.answers()) or "review")
+
+
+def _go_back(section_id: str) -> None:
+    state.go(preceding_section(section_id, state.answers()) or "start")
 
 
 def _steps() -> list[str]:
@@ -104,13 +114,9 @@ def patient_step(section_id: str) -> None:
         render(question, "patient")
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
-    previous = preceding_section(section_id, answers)
-    if back.button("← Back", use_container_width=True, key=f"back_{section_id}"):
-        state.go(previous or "start")
-        st.rerun()
-    if forward.button("Next →", type="primary", use_container_width=True, key=f"next_{section_id}"):
-        state.go(following_section(section_id, answers) or "review")
-        st.rerun()
+    back.button("← Back", use_container_width=True, key=f"back_{section_id}", on_click=_go_back, args=(section_id,))
+    forward.button("Next →", type="primary", use_container_width=True, key=f"next_{section_id}",
+                   on_click=_go_next, args=(section_id,))
 
 
 def review() -> None:
@@ -129,17 +135,13 @@ def review() -> None:
             st.table({"Question": [q.label for q, _ in mine], "Your answer": [t for _, t in mine]})
         else:
             st.caption("No answers in this part.")
-        if st.button(f"Change “{section.title['patient']}”", key=f"change_{section.id}"):
-            state.go(section.id)
-            st.rerun()
+        st.button(f"Change “{section.title['patient']}”", key=f"change_{section.id}", on_click=state.go, args=(section.id,))
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
-    if back.button("← Back", use_container_width=True, key="back_review"):
-        state.go(steps[-2] if len(steps) > 1 else "start")
-        st.rerun()
-    if forward.button("See my summary →", type="primary", use_container_width=True, key="to_results"):
-        state.go("results")
-        st.rerun()
+    back.button("← Back", use_container_width=True, key="back_review", on_click=state.go,
+                args=(steps[-2] if len(steps) > 1 else "start",))
+    forward.button("See my summary →", type="primary", use_container_width=True, key="to_results",
+                   on_click=state.go, args=("results",))
 
 
 def nurse_form() -> None:
@@ -154,9 +156,7 @@ def nurse_form() -> None:
                 render(question, "nurse")
     done = progress(answers)
     st.caption(f"{done.answered} of {done.visible} visible questions answered.")
-    if st.button("Show summary →", type="primary", key="to_results_nurse"):
-        state.go("results")
-        st.rerun()
+    st.button("Show summary →", type="primary", key="to_results_nurse", on_click=state.go, args=("results",))
 
 
 def _category_block(category, audience: str, show_rules: bool, labels: dict[str, str]) -> None:
