@@ -23,5 +23,5 @@ def test_six_concurrent_walkthroughs_and_two_dropped_sessions(tmp_path):
     result = json.loads(out.read_text())
     assert result["problems"] == {}, result["problems"]
     assert result["completed_ok"] == 6 and result["dropped_ok"] == 2 and result["after_drop_ok"]
-    assert result["server_healthy"] and result["tracebacks_in_server_log"] == 0
+    assert result["server_healthy"] and result["server_errors_in_log"] == 0
     assert run.returncode == 0 and run.stdout.rstrip().endswith("PASS")
