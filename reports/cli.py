@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from questionnaire import answers_from_json, answers_schema, load_definition, validate_answers
-from rules import assess
+from rules import RuleEngineError, assess
 
 from .exports import assessment_json, results_csv, summary_row, write_atomic
 from .failures import describe_failure
@@ -50,6 +50,13 @@ class InputProblem(Exception):
 class OutputProblem(InputProblem):
     """Valid input, but an output could not be made (a bug or a broken font, not the user's fault)."""
     exit_code = 1
+
+
+def _assessment(answers):
+    try:
+        return assess(answers)
+    except RuleEngineError as error:
+        raise OutputProblem([f"assessment: could not be made ({describe_failure(error)}); nothing was written"]) from error
 
 
 def _pdf_bytes(assessment, answers, label: str | None, paper: str | None) -> bytes:
@@ -90,7 +97,7 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
     answers, problems = answers_from_json(_read_text(args.answers, "answers"))
     if problems:
         raise InputProblem([str(p) for p in problems])
-    assessment = assess(answers)
+    assessment = _assessment(answers)
     if not (args.json or args.pdf or args.fhir):
         args.json = "-"
     outputs = []  # everything is made before anything is written: a failure leaves no partial set
@@ -172,7 +179,10 @@ def _summarise_row(job: tuple[int, dict[str, str], bool, str, str | None]) -> tu
     problems += [str(p) for p in answer_problems]
     if problems:
         return {"row": number, "status": "invalid", "problems": " | ".join(problems), "label": label}, problems
-    assessment = assess(answers)
+    try:
+        assessment = _assessment(answers)
+    except OutputProblem as problem:
+        return {"row": number, "status": "failed", "problems": problem.problems[0], "label": label}, problem.problems
     result = {"row": number, "status": "ok", "problems": ""} | summary_row(answers, assessment, label)
     if with_pdf:
         name = _pdf_name(number, label)
@@ -203,7 +213,7 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             for problem in problems:
                 stderr.write(f"row {result['row']}: {_literal(problem)}\n")
             bad += result["status"] == "invalid"
-            failed += result["status"] == "pdf_failed"
+            failed += result["status"] in ("failed", "pdf_failed")
             results.append(result)
             _progress(len(results), len(jobs), stderr)
 
@@ -217,7 +227,7 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     elapsed = time.perf_counter() - started
     stdout.write(f"{len(rows) - bad} of {len(rows)} rows summarised in {elapsed:.1f} s → {out_dir / 'results.csv'}\n")
     if failed:
-        stdout.write(f"{failed} PDF(s) could not be made; see the 'problems' column\n")
+        stdout.write(f"{failed} row(s) could not be finished; see the 'status' and 'problems' columns\n")
     return 2 if bad else 1 if failed else 0
 
 

@@ -156,11 +156,30 @@ def test_batch_pdf_failure_marks_the_rows_and_keeps_the_rest(tmp_path, monkeypat
     intake.write_text("\n".join([lines[0], lines[1], lines[1].replace("AB", "CD", 1)]) + "\n")
     _break_pdf_midway(monkeypatch)
     code, out, err = run_cli("batch", str(intake), "--out", str(tmp_path / "out"), "--pdf", "--jobs", "1")
-    assert code == 1 and "2 PDF(s) could not be made" in out
+    assert code == 1 and "2 row(s) could not be finished" in out
     assert err.count("pdf: could not be made") == 2
     results = (tmp_path / "out" / "results.csv").read_text()
     assert results.count("pdf_failed") == 2
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["results.csv"]
+
+
+def test_cli_engine_failure_is_exit_1_not_a_traceback(tmp_path, monkeypatch):
+    import reports.cli
+
+    def broken(_answers):
+        raise RuleEngineError("rule engine failed in immunoprep_findings_0: injected")
+
+    source = tmp_path / "a.json"
+    source.write_text(json.dumps({"cancer_type": "nsclc"}))
+    monkeypatch.setattr(reports.cli, "assess", broken)
+    code, out, err = run_cli("summary", str(source), "--json", str(tmp_path / "s.json"))
+    assert code == 1 and err.startswith("assessment: could not be made (RuleEngineError at test_faults.py:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+    _, template, _ = run_cli("template")
+    (tmp_path / "intake.csv").write_text(template)
+    code, out, err = run_cli("batch", str(tmp_path / "intake.csv"), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert code == 1 and "1 row(s) could not be finished" in out and err.startswith("row 1: assessment: could not be made")
+    assert ",failed," in (tmp_path / "out" / "results.csv").read_text()
 
 
 # ---------------------------------------------------------------- the app
