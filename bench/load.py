@@ -35,6 +35,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from questionnaire import Answers, active_sections, load_definition, visible_in_section  # noqa: E402
 from rules import assess  # noqa: E402
+from ui.widgets import number_label  # noqa: E402
 from tests.browser import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, MARK_SEEN_JS, NEW_RUN_JS, NEW_RUN_WAIT_MS,
                            RUN_COUNTER_JS, streamlit_server)  # noqa: E402
 
@@ -95,7 +96,7 @@ async def _set_answer(page, question, value) -> None:
         if question.type == "multi_choice":
             await page.keyboard.press("Tab")  # close the list; Escape would clear a select box
     else:
-        box = page.get_by_role("textbox", name=f"{label} ({question.unit})" if question.type == "number" else label)
+        box = page.get_by_role("textbox", name=number_label(question, "patient") if question.type == "number" else label)
         await box.fill(str(value))
         await box.press("Enter")
         await _idle(page)

@@ -163,3 +163,12 @@ def test_answers_are_validated_with_the_others_and_stored_canonically(app):
     stored = app.session_state["answers"]
     assert stored["pd_l1_tps"] == "50_plus"  # visible only because the cancer type is known
     assert stored["prior_treatments"] == ["surgery", "radiation"]  # definition order, as everywhere else
+
+
+def test_number_labels_show_their_unit_once(app):
+    import re
+
+    app.button[1].click().run()
+    labels = [box.label for box in app.text_input]
+    assert "LVEF (%)" in labels and "Prior lines of systemic therapy (lines)" in labels
+    assert not [label for label in labels if re.search(r"\(([^()]*)\)\s*\(\1\)", label)], labels

@@ -28,6 +28,12 @@ def _wording(question: Question, audience: str) -> str:
     return question.nurse if audience == "nurse" else question.patient
 
 
+def number_label(question: Question, audience: str) -> str:
+    """The wording plus its unit, unless the wording already ends with one (nurse labels such as 'LVEF (%)')."""
+    label = _wording(question, audience)
+    return label if label.endswith(")") or not question.unit else f"{label} ({question.unit})"
+
+
 def _option_label(question: Question, audience: str):
     return lambda option_id: getattr(question.option(option_id), audience)
 
@@ -82,10 +88,9 @@ def render(question: Question, audience: str = "patient") -> None:
                        placeholder="Choose all that apply…", **common)
     elif question.type == "number":
         low, high = question.range
-        unit = question.unit or ""
         columns = st.columns([3, 2], vertical_alignment="bottom")
         with columns[0]:
-            st.text_input(f"{label} ({unit})", placeholder=f"{low:g}–{high:g}",
+            st.text_input(number_label(question, audience), placeholder=f"{low:g}–{high:g}",
                           disabled=bool(st.session_state.get(key + "_unknown")), **common)
         with columns[1]:
             st.checkbox(UNKNOWN_NUMBER if audience == "patient" else "Unknown", key=key + "_unknown",
