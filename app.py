@@ -5,7 +5,7 @@ import streamlit as st
 
 st.set_page_config(page_title="ImmunoPrep", page_icon="📝", layout="centered")
 try:
-    from ui import screens, state
+    from ui import screens, state, style
 except ValueError as error:  # a question or rule file failed its checks (DefinitionError / RuleFileError)
     # The reason names a reviewed file, not anything a user typed: safe for the operator's log.
     logging.getLogger("immunoprep").error("ImmunoPrep cannot start: %s (run `python -m rules`)", error)
@@ -15,6 +15,7 @@ except ValueError as error:  # a question or rule file failed its checks (Defini
     st.stop()
 
 state.init()
+style.apply()
 
 with st.sidebar:
     st.markdown("**ImmunoPrep** · education, not medical advice")

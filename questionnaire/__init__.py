@@ -1,6 +1,6 @@
 """Questions as data, the validated Answers model and the questionnaire flow."""
 from .answers import Answers, Problem, answers_from_json, answers_schema, validate_answers
-from .display import answer_text, answered_rows
+from .display import answer_text, answered_rows, option_text
 from .definition import UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
 from .flow import (
     Progress,
@@ -17,7 +17,7 @@ from .flow import (
 )
 
 __all__ = [
-    "Answers", "Problem", "answers_from_json", "answers_schema", "validate_answers", "answer_text", "answered_rows",
+    "Answers", "Problem", "answers_from_json", "answers_schema", "validate_answers", "answer_text", "answered_rows", "option_text",
     "UNKNOWN", "Definition", "DefinitionError", "Question", "Section", "load_definition",
     "Progress", "active_sections", "condition_holds", "drop_hidden", "is_answered", "next_section",
     "previous_section", "progress", "visible_ids", "visible_in_section", "visible_questions",

@@ -27,6 +27,11 @@ def answer_text(question: Question, value: Any, audience: Audience = "patient") 
     return str(value)
 
 
+def option_text(question_id: str, option_id: str, audience: Audience = "patient") -> str:
+    """How one option of a choice question reads, e.g. a warning sign named in the urgent panel."""
+    return getattr(load_definition().question(question_id).option(option_id), audience)
+
+
 def answered_rows(answers: Any, audience: Audience = "patient") -> list[tuple[Question, str]]:
     """(question, answer text) for every visible question that has an answer, in definition order."""
     given = answers.given() if hasattr(answers, "given") else dict(answers)

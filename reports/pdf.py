@@ -16,8 +16,8 @@ import yaml
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from questionnaire import answered_rows
-from rules import LEVEL_LABELS, Assessment
+from questionnaire import answered_rows, option_text
+from rules import LEVEL_LABELS, RULEBOOK, Assessment
 
 from .fonts import fonts_for
 
@@ -25,7 +25,6 @@ Paper = Literal["A4", "Letter"]
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "PA", "DO", "NI"}
 GLOSSARY_PATH = Path(__file__).with_name("glossary.yaml")
 MAX_LABEL = 60
-URGENT_FOOTER = "Call now, day or night. If you cannot reach them, go to an emergency department and say you are on immunotherapy."
 LEVEL_INTRO = {
     "commonly_considered": "A standard option for situations like yours. Your team will check the details.",
     "may_be_considered": "Used in some situations like yours. It depends on details your team will check.",
@@ -165,7 +164,8 @@ def build_pdf(
     name = clean_label(label)
     rows = answered_rows(answers)
     text_used = " ".join([footer, name, assessment.model_dump_json(), *(t for _, t in rows), *(q.label for q, _ in rows),
-                          *LEVEL_INTRO.values(), URGENT_FOOTER, "•…·—–", *(str(e) for e in glossary())])
+                          *LEVEL_INTRO.values(), RULEBOOK.content.model_dump_json(include={"urgent"}), "•…·—–",
+                          *(str(e) for e in glossary())])
     pdf = _SummaryPDF(paper or default_paper(), footer, text_used)
     pdf.set_title("ImmunoPrep appointment summary")
     pdf.set_author(tool.name)
@@ -181,11 +181,12 @@ def build_pdf(
     pdf.ln(2)
     out.paragraph(assessment.disclaimer, size=10, style="I")
 
-    if assessment.urgent:
+    for tier, signs, texts in assessment.urgent_by_tier():
+        words = RULEBOOK.content.urgent[tier]
+        question = next(item.question for item in assessment.urgent if item.tier == tier)
+        named = "; ".join(option_text(question, sign) for sign in signs)
         pdf.ln(2)
-        out.boxed("URGENT: contact your care team now",
-                  [item.text for item in assessment.urgent],
-                  URGENT_FOOTER)
+        out.boxed(f"URGENT: {words.title}", ([f"{words.signs_intro} {named}"] if named else []) + texts, words.footer)
 
     out.heading("Your answers at a glance")
     if rows:

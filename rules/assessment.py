@@ -14,7 +14,7 @@ from questionnaire import Answers
 from .conditions import evaluate
 from .facts import answer_fact, with_findings, with_levels
 from .rulebook import Rule, Rulebook
-from .vocabulary import CATEGORIES, LEVELS, Category, Level, Severity, Topic
+from .vocabulary import CATEGORIES, LEVELS, URGENT_TIERS, Category, Level, Severity, Topic, UrgentTier
 
 TOOL_NAME = "ImmunoPrep"
 TOOL_VERSION = "0.1.0"
@@ -57,8 +57,13 @@ class CategoryResult(_Model):
 
 
 class UrgentItem(_Model):
+    """A warning: its tier, and the signs the person chose that set it off (options of `question`)."""
+
     rule: str
     text: str
+    tier: UrgentTier
+    question: str
+    signs: list[str]
 
 
 class MissingItem(_Model):
@@ -86,6 +91,16 @@ class Assessment(_Model):
 
     def levels(self) -> dict[str, str]:
         return {c.id: c.level for c in self.categories}
+
+    def urgent_by_tier(self) -> list[tuple[str, list[str], list[str]]]:
+        """(tier, signs chosen, reasons) for each tier present, most urgent first; signs and reasons once."""
+        grouped: dict[str, tuple[list[str], list[str]]] = {}
+        for item in self.urgent:
+            signs, texts = grouped.setdefault(item.tier, ([], []))
+            signs.extend(s for s in item.signs if s not in signs)
+            if item.text not in texts:
+                texts.append(item.text)
+        return [(tier, *grouped[tier]) for tier in URGENT_TIERS if tier in grouped]
 
 
 class Runner(Protocol):
@@ -123,6 +138,14 @@ def _dedupe(items: list) -> list:
             seen.add(key)
             out.append(item)
     return out
+
+
+def _urgent_item(rule: Rule, answers: Any) -> UrgentItem:
+    urgent = rule.spec.then.urgent
+    chosen = getattr(answers, urgent.signs) or []
+    looked_for = rule.condition.includes[urgent.signs]
+    return UrgentItem(rule=rule.id, text=rule.spec.because, tier=urgent.tier, question=urgent.signs,
+                      signs=[option for option in chosen if option in looked_for])
 
 
 def assemble(answers: Any, rulebook: Rulebook, runner: Runner) -> Assessment:
@@ -168,7 +191,8 @@ def assemble(answers: Any, rulebook: Rulebook, runner: Runner) -> Assessment:
             asks.extend(text.questions[:2])
             asks.extend(r.spec.ask for r in reasons + considerations if r.spec.ask)
 
-    urgent = [UrgentItem(rule=r.id, text=r.spec.because) for r in applied if r.spec.then.urgent]
+    urgent = sorted((_urgent_item(rule, answers) for rule in applied if rule.spec.then.urgent),
+                    key=lambda item: URGENT_TIERS.index(item.tier))
     missing: dict[str, MissingItem] = {}
     for rule in applied:
         question = rule.spec.then.missing

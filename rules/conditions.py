@@ -42,6 +42,7 @@ class Compiled:
     questions: set[str] = field(default_factory=set)
     findings: set[str] = field(default_factory=set)
     uses_levels: bool = False
+    includes: dict[str, set[str]] = field(default_factory=dict)  # multi-choice question → options it looks for
 
 
 class ConditionError(ValueError):
@@ -101,7 +102,7 @@ class ConditionCompiler:
                 parts.append(self._count(value))
                 out.uses_levels = True
             elif key in self.questions:
-                parts.append(self._question(key, value))
+                parts.append(self._question(key, value, out))
                 out.questions.add(key)
             else:
                 raise ConditionError(f"unknown answer id or keyword '{key}'")
@@ -126,7 +127,7 @@ class ConditionCompiler:
         op, number = next(iter(value.items()))
         return (op, COUNT_FIELD, number)
 
-    def _question(self, question_id: str, value: Any) -> Node:
+    def _question(self, question_id: str, value: Any, out: Compiled) -> Node:
         question = self.questions[question_id]
         if isinstance(value, list):
             value = {"in": value}
@@ -148,6 +149,7 @@ class ConditionCompiler:
                 options = self._options(question, operand)
                 fields = [option_field(question_id, o) for o in options]
                 if op == "includes":
+                    out.includes.setdefault(question_id, set()).update(options)
                     parts.append(_any([("eq", f, True) for f in fields]))
                 else:
                     parts.append(_all([("eq", f, False) for f in fields]))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from questionnaire import Definition, load_definition
 
 from .conditions import Compiled, ConditionCompiler, ConditionError
-from .vocabulary import CATEGORIES, LEVELS, SEVERITIES, TOPICS
+from .vocabulary import CATEGORIES, LEVELS, SEVERITIES, TOPICS, URGENT_TIERS
 
 RULES_DIR = Path(__file__).parent
 FAMILIES_DIR = RULES_DIR / "families"
@@ -39,12 +39,17 @@ class Consideration(_Strict):
     categories: tuple[Literal[CATEGORIES], ...] = Field(min_length=1)  # type: ignore[valid-type]
 
 
+class Urgent(_Strict):
+    tier: Literal[URGENT_TIERS]  # type: ignore[valid-type]
+    signs: str  # the multi-choice question whose chosen options are the signs to name
+
+
 class Then(_Strict):
     finding: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
     level: Literal[LEVELS] | None = None  # type: ignore[valid-type]
     consideration: Consideration | None = None
-    urgent: Literal[True] | None = None
+    urgent: Urgent | None = None
     missing: str | None = None
 
     @model_validator(mode="after")
@@ -101,9 +106,16 @@ class CategoryContent(_Strict):
     sources: tuple[str, ...]
 
 
+class UrgentWording(_Strict):
+    title: str
+    signs_intro: str
+    footer: str
+
+
 class Content(_Strict):
     reviewed: dt.date
     disclaimer: str
+    urgent: dict[Literal[URGENT_TIERS], UrgentWording]  # type: ignore[valid-type]
     general_questions: tuple[str, ...]
     categories: dict[Literal[CATEGORIES], CategoryContent]  # type: ignore[valid-type]
 
@@ -112,6 +124,8 @@ class Content(_Strict):
         missing = set(CATEGORIES) - set(self.categories)
         if missing:
             raise ValueError(f"content is missing categories {sorted(missing)}")
+        if set(self.urgent) != set(URGENT_TIERS):
+            raise ValueError(f"content 'urgent' needs wording for each tier {list(URGENT_TIERS)}")
         return self
 
 
@@ -207,6 +221,9 @@ class Rulebook:
         then = spec.then
         if then.missing is not None and then.missing not in self.definition.by_id():
             raise RuleFileError(f"{where}: 'missing' names unknown question '{then.missing}'")
+        if then.urgent is not None and then.urgent.signs not in condition.includes:
+            raise RuleFileError(f"{where}: 'signs' must name a question the rule tests with 'includes', "
+                                f"not '{then.urgent.signs}'")
         if then.finding and (condition.findings or condition.uses_levels):
             raise RuleFileError(f"{where}: a finding may only use answers (findings are the first layer)")
         if condition.uses_levels and then.kind != "category":

@@ -36,10 +36,14 @@ TOPICS: tuple[str, ...] = (
 
 SEVERITIES: tuple[str, ...] = ("important", "discuss")
 
+# Most urgent first: an emergency (call 911) is shown before "call your care team now".
+URGENT_TIERS: tuple[str, ...] = ("emergency", "call_team_now")
+
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 Level = Literal[LEVELS]  # type: ignore[valid-type]
 Topic = Literal[TOPICS]  # type: ignore[valid-type]
 Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
+UrgentTier = Literal[URGENT_TIERS]  # type: ignore[valid-type]
 
 LEVEL_LABELS = {
     "commonly_considered": "Commonly considered",

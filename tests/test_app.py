@@ -101,15 +101,68 @@ def test_nurse_journey_and_new_patient_clears_everything(app):
     assert app.selectbox(key="q_cancer_type").value is None
 
 
-def test_results_show_urgent_notice_first(app):
+def _urgent_panels(app) -> list[str]:
+    return [e.proto.body for e in app.get("html") if 'role="alert"' in e.proto.body]
+
+
+def test_results_show_urgent_panel_first_emergency_tier_on_top(app):
     answers = {"cancer_type": "nsclc", "stage": "metastatic", "current_immunotherapy": ["checkpoint_inhibitor"],
-               "current_symptoms": ["breathing"]}
+               "current_symptoms": ["breathing", "seizure"]}
     app.session_state["role"] = "patient"
     app.session_state["answers"] = answers
     app.session_state["step"] = "results"
     app.run()
-    assert app.subheader[0].value.startswith("⚠️ Urgent")
-    assert any("Call your cancer care team now" in e.value for e in app.error)
+    kinds = [type(e).__name__ for e in app.main]
+    assert kinds.index("Html") < kinds.index("Info") < kinds.index("Subheader")  # the panel comes before anything else
+    (panel,) = _urgent_panels(app)
+    assert panel.index("Call 911 now") < panel.index("Call your cancer care team now")
+    assert panel.index("A seizure (fit)") < panel.index("Call your cancer care team now")  # each sign under its tier
+    assert "New or worse cough, or short of breath" in panel
+
+
+def _on_treatments_step(app, answers):
+    app.session_state["role"] = "patient"
+    app.session_state["answers"] = answers
+    app.session_state["step"] = "treatments"
+    return app.run()
+
+
+def test_choosing_a_warning_sign_shows_the_panel_on_the_same_step(app):
+    _on_treatments_step(app, {"cancer_type": "nsclc", "stage": "metastatic"})
+    app.multiselect(key="q_current_immunotherapy").set_value(["checkpoint_inhibitor"]).run()
+    assert _urgent_panels(app) == []
+    app.multiselect(key="q_current_symptoms").set_value(["diarrhoea"]).run()
+    assert app.session_state["step"] == "treatments"
+    (panel,) = _urgent_panels(app)
+    assert "Call your cancer care team now" in panel and "Any new diarrhoea, blood in stools, or bad belly pain" in panel
+    assert "Call 911" not in panel
+    app.multiselect(key="q_current_symptoms").set_value(["none"]).run()
+    assert _urgent_panels(app) == []
+
+
+def test_warning_signs_are_asked_any_time_after_car_t(app):
+    _on_treatments_step(app, {"cancer_type": "dlbcl", "prior_treatments": ["car_t", "anti_cd20"],
+                              "current_immunotherapy": ["none"]})
+    app.multiselect(key="q_current_symptoms").set_value(["drowsiness"]).run()
+    (panel,) = _urgent_panels(app)
+    assert "Very sleepy or hard to wake" in panel and "ICANS" in panel
+
+
+def test_review_page_keeps_the_urgent_panel(app):
+    app.session_state["role"] = "patient"
+    app.session_state["answers"] = {"cancer_type": "kidney", "current_immunotherapy": ["checkpoint_inhibitor"], "current_symptoms": ["collapse"]}
+    app.session_state["step"] = "review"
+    app.run()
+    (panel,) = _urgent_panels(app)
+    assert "Call 911 now" in panel and "Fainting or collapse" in panel
+
+
+def test_nurse_form_shows_the_panel_in_clinical_words(app):
+    app.button[1].click().run()
+    app.multiselect(key="q_current_immunotherapy").set_value(["bispecific"]).run()
+    app.multiselect(key="q_current_symptoms").set_value(["fever"]).run()
+    (panel,) = _urgent_panels(app)
+    assert "Fever ≥ 38 °C / rigors" in panel and "cytokine release syndrome" in panel
 
 
 @pytest.mark.parametrize("answers, expected_open", [

@@ -42,8 +42,17 @@ def test_pdf_shows_levels_and_reasons(urgent_pdf):
 
 
 def test_urgent_box_only_when_urgent(urgent_pdf):
-    assert "URGENT: contact your care team now" in _text(urgent_pdf)[0]
+    text = " ".join(_text(urgent_pdf)[0].split())
+    assert "URGENT: Call your cancer care team now" in text
+    assert "You chose: Fever of 38 °C (100.4 °F) or higher, or chills" in text  # the box names the sign
     assert "URGENT" not in _text(build_pdf(assess(TYPICAL), TYPICAL))[0]
+
+
+def test_emergency_box_comes_first():
+    answers = Answers(cancer_type="kidney", current_immunotherapy=["checkpoint_inhibitor"], current_symptoms=["collapse", "diarrhoea"])
+    text = " ".join(_text(build_pdf(assess(answers), answers))[0].split())
+    assert text.index("URGENT: Call 911 now") < text.index("You chose: Fainting or collapse") < text.index(
+        "URGENT: Call your cancer care team now") < text.index("You chose: Any new diarrhoea")
 
 
 def test_disclaimer_and_footer_on_every_page(urgent_pdf):

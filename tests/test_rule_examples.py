@@ -68,6 +68,10 @@ def test_rule_example(case):
         assert items and all(c.severity == severity for c in items), rule_id
     if "urgent" in case:
         assert [u.rule for u in result.urgent] == case["urgent"]
+    if "urgent_tiers" in case:
+        assert [u.tier for u in result.urgent] == case["urgent_tiers"]
+    for rule_id, signs in case.get("urgent_signs", {}).items():
+        assert next(u.signs for u in result.urgent if u.rule == rule_id) == signs, rule_id
     missing = {m.question for m in result.missing_information}
     assert set(case.get("missing", [])) <= missing, missing
     assert not set(case.get("not_missing", [])) & missing

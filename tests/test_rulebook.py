@@ -74,8 +74,12 @@ TYPOS = [
      ["duplicate id"]),
     ("unquoted yes", "considerations.yaml", 'steroids_over_10mg: ["yes"]', "steroids_over_10mg: [yes]",
      ["must be quoted"]),
-    ("operator for the wrong question type", "urgent.yaml", "current_symptoms: {includes: [confusion]}",
-     "current_symptoms: [confusion]", ["needs a single-choice question"]),
+    ("operator for the wrong question type", "urgent.yaml", "current_symptoms: {includes: [confusion, drowsiness, seizure]}",
+     "current_symptoms: [confusion, drowsiness, seizure]", ["needs a single-choice question"]),
+    ("urgent signs from a question the rule does not test", "urgent.yaml",
+     "then: {urgent: {tier: emergency, signs: current_symptoms}}", "then: {urgent: {tier: emergency, signs: prior_treatments}}",
+     ["rule 'urgent.emergency_sign'", "'signs' must name a question the rule tests"]),
+    ("unknown urgent tier", "urgent.yaml", "tier: emergency,", "tier: emergencies,", ["rule 'urgent.emergency_sign'"]),
 ]
 
 

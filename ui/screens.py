@@ -12,7 +12,7 @@ from questionnaire import previous_section as preceding_section
 from reports import assessment_json, build_pdf, describe_failure, questionnaire_response, results_csv, saved_answers_json, summary_row
 from rules import LEVEL_LABELS, RuleEngineError, assess
 
-from . import state
+from . import state, urgent
 from .widgets import md_escape, render
 
 LOG = logging.getLogger("immunoprep")
@@ -110,8 +110,7 @@ def patient_step(section_id: str) -> None:
     st.progress(number / len(steps), text=f"Step {number} of {len(steps)}")
     st.header(sections[section_id].title["patient"])
     st.caption('Every question can be left as "I don\'t know". Open "Where do I find this?" under a question for help.')
-    for question in visible_in_section(section_id, answers):
-        render(question, "patient")
+    _questions_with_urgent_panel(visible_in_section(section_id, answers), "patient")
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
     back.button("← Back", use_container_width=True, key=f"back_{section_id}", on_click=_go_back, args=(section_id,))
@@ -119,11 +118,22 @@ def patient_step(section_id: str) -> None:
                    on_click=_go_next, args=(section_id,))
 
 
+def _questions_with_urgent_panel(questions, audience: str) -> None:
+    """Render questions; under a question whose answer raised a warning, show the urgent panel at once."""
+    assessment = None
+    for question in questions:
+        render(question, audience)
+        if question.type == "multi_choice" and state.answers().get(question.id):
+            assessment = assessment or urgent.current_assessment(state.answers())
+            urgent.show(assessment, audience, question=question.id)
+
+
 def review() -> None:
     answers = state.answers()
     steps = _steps()
     st.progress(1.0, text=f"Step {len(steps)} of {len(steps)}: check your answers")
     st.header("Check your answers")
+    urgent.show(urgent.current_assessment(answers), "patient")
     done = progress(answers)
     st.caption(f"You answered {done.answered} of {done.visible} questions. Blank ones are fine.")
     given = Answers.model_validate(answers)
@@ -152,8 +162,7 @@ def nurse_form() -> None:
     tabs = st.tabs([s.title["nurse"] for s in sections])
     for tab, section in zip(tabs, sections):
         with tab:
-            for question in visible_in_section(section.id, answers):
-                render(question, "nurse")
+            _questions_with_urgent_panel(visible_in_section(section.id, answers), "nurse")
     done = progress(answers)
     st.caption(f"{done.answered} of {done.visible} visible questions answered.")
     st.button("Show summary →", type="primary", key="to_results_nurse", on_click=state.go, args=("results",))
@@ -193,12 +202,7 @@ def results() -> None:
         return
     labels = {q.id: q.label for q in load_definition().questions}
     st.header("Your summary" if audience == "patient" else "Summary")
-    if assessment.urgent:
-        with st.container(border=True):
-            st.subheader("⚠️ Urgent: contact your care team now")
-            for item in assessment.urgent:
-                st.error(item.text)
-            st.markdown("Call now, day or night. If you cannot reach them, go to an emergency department and say you are on immunotherapy.")
+    urgent.show(assessment, audience)
     st.info(assessment.disclaimer, icon="ℹ️")
     show_rules = audience == "nurse" and st.toggle("Show rule ids", key="show_rule_ids")
     for level in ("commonly_considered", "may_be_considered", "not_typical"):

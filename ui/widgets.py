@@ -84,8 +84,10 @@ def render(question: Question, audience: str = "patient") -> None:
             st.radio(label, question.option_ids, format_func=_option_label(question, audience),
                      horizontal=audience == "nurse", **common)
     elif question.type == "multi_choice":
+        # No "Select all" row: typing then Enter must pick the one highlighted option, never every
+        # match (it once added a drug the person never had). "contains" matching keeps typed words literal.
         st.multiselect(label, question.option_ids, format_func=_option_label(question, audience),
-                       placeholder="Choose all that apply…", **common)
+                       placeholder="Choose all that apply…", select_all=False, filter_mode="contains", **common)
     elif question.type == "number":
         low, high = question.range
         columns = st.columns([3, 2], vertical_alignment="bottom")
