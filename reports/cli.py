@@ -12,7 +12,6 @@ import csv
 import os
 import io
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any, Sequence, TextIO
 from questionnaire import answers_from_json, answers_schema, load_definition, validate_answers
 from rules import RuleEngineError, assess
 
-from .exports import assessment_json, results_csv, summary_row, write_atomic
+from .exports import assessment_json, label_slug, results_csv, summary_row, write_atomic
 from .failures import describe_failure
 from .fhir import questionnaire_response
 from .pdf import build_pdf, clean_label
@@ -155,7 +154,7 @@ def _row_answers(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _pdf_name(number: int, label: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")[:30]
+    slug = label_slug(label)
     return f"row-{number:04d}" + (f"-{slug}" if slug else "") + ".pdf"
 
 
