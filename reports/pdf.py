@@ -114,7 +114,7 @@ class _SummaryPDF(FPDF):
         top = self.h - self.b_margin + 5
         self.set_font("atkinson", "", size)
         self.set_text_color(60)
-        page_width = self.get_string_width("Page 99 of 99") + 3  # room for {nb}, which is filled in later
+        page_width = self.get_string_width("Page 99 of 99") + 8  # room for {nb} (filled in later) and a clear gap
         self.set_xy(self.l_margin, top)
         self.multi_cell(self.epw - page_width, line, self.footer_text, align="L")
         self.set_xy(self.w - self.r_margin - page_width, top)
