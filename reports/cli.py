@@ -12,7 +12,6 @@ import csv
 import os
 import io
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any, Sequence, TextIO
 from questionnaire import answers_from_json, answers_schema, load_definition, validate_answers
 from rules import RuleEngineError, assess
 
-from .exports import assessment_json, results_csv, summary_row, write_atomic
+from .exports import assessment_json, label_slug, results_csv, summary_row, write_atomic
 from .failures import describe_failure
 from .fhir import questionnaire_response
 from .pdf import build_pdf, clean_label
@@ -59,9 +58,9 @@ def _assessment(answers):
         raise OutputProblem([f"assessment: could not be made ({describe_failure(error)}); nothing was written"]) from error
 
 
-def _pdf_bytes(assessment, answers, label: str | None, paper: str | None) -> bytes:
+def _pdf_bytes(assessment, answers, label: str | None, paper: str | None, large_print: bool = False) -> bytes:
     try:
-        return build_pdf(assessment, answers, label=label, paper=paper)
+        return build_pdf(assessment, answers, label=label, paper=paper, large_print=large_print)
     except Exception as error:
         raise OutputProblem([f"pdf: could not be made ({describe_failure(error)}); nothing was written"]) from error
 
@@ -102,7 +101,7 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
         args.json = "-"
     outputs = []  # everything is made before anything is written: a failure leaves no partial set
     if args.pdf:
-        outputs.append((args.pdf, _pdf_bytes(assessment, answers, args.label, args.paper)))
+        outputs.append((args.pdf, _pdf_bytes(assessment, answers, args.label, args.paper, args.large_print)))
     if args.fhir:
         outputs.append((args.fhir, json.dumps(questionnaire_response(answers), indent=2, ensure_ascii=False)))
     if args.json:
@@ -155,7 +154,7 @@ def _row_answers(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _pdf_name(number: int, label: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")[:30]
+    slug = label_slug(label)
     return f"row-{number:04d}" + (f"-{slug}" if slug else "") + ".pdf"
 
 
@@ -170,9 +169,9 @@ def _progress(done: int, total: int, stream: TextIO) -> None:
     stream.flush()
 
 
-def _summarise_row(job: tuple[int, dict[str, str], bool, str, str | None]) -> tuple[dict[str, Any], list[str]]:
+def _summarise_row(job: tuple[int, dict[str, str], bool, str, str | None, bool]) -> tuple[dict[str, Any], list[str]]:
     """One intake row → its results.csv row (and PDF); runs in a worker process for large batches."""
-    number, row, with_pdf, out_dir, paper = job
+    number, row, with_pdf, out_dir, paper, large_print = job
     label = clean_label(row.get(LABEL_COLUMN, ""))
     problems = ["row: has more cells than the header"] if row.get("__extra__") else []
     answers, answer_problems = validate_answers(_row_answers(row))
@@ -187,7 +186,7 @@ def _summarise_row(job: tuple[int, dict[str, str], bool, str, str | None]) -> tu
     if with_pdf:
         name = _pdf_name(number, label)
         try:
-            write_atomic(Path(out_dir) / name, _pdf_bytes(assessment, answers, label, paper))
+            write_atomic(Path(out_dir) / name, _pdf_bytes(assessment, answers, label, paper, large_print))
         except OutputProblem as problem:
             return result | {"status": "pdf_failed", "problems": problem.problems[0], "pdf": ""}, problem.problems
         result["pdf"] = name
@@ -202,7 +201,7 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputProblem([f"--out: cannot create {args.out!r} ({error.strerror or error})"]) from None
-    jobs = [(number, row, args.pdf, str(out_dir), args.paper) for number, row in enumerate(rows, start=1)]
+    jobs = [(number, row, args.pdf, str(out_dir), args.paper, args.large_print) for number, row in enumerate(rows, start=1)]
     workers = args.jobs or (os.cpu_count() or 1)
     started = time.perf_counter()
     results, bad, failed = [], 0, 0
@@ -256,11 +255,13 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument("--fhir", metavar="OUT.json", help="write a FHIR QuestionnaireResponse")
     summary.add_argument("--label", help="patient label printed on the PDF (e.g. initials)")
     summary.add_argument("--paper", choices=["A4", "Letter"], help="paper size (default: from the locale)")
+    summary.add_argument("--large-print", action="store_true", help="PDF body text 14 pt and up (for low vision)")
     batch = commands.add_parser("batch", help="an intake CSV (one row per person) → results.csv [+ PDFs]")
     batch.add_argument("intake", help="intake CSV (columns: see `template`)")
     batch.add_argument("--out", required=True, help="output folder")
     batch.add_argument("--pdf", action="store_true", help="also write one PDF per valid row")
     batch.add_argument("--paper", choices=["A4", "Letter"])
+    batch.add_argument("--large-print", action="store_true", help="large-print PDFs (body text 14 pt and up)")
     batch.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per CPU core)")
     commands.add_parser("schema", help="print the answers JSON Schema")
     template = commands.add_parser("template", help="write an empty intake CSV with one example row")

@@ -1,9 +1,12 @@
 """Machine-readable exports: Assessment JSON, saved answers (to resume), one-row-per-person CSV."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,6 +17,36 @@ from rules import CATEGORIES, Assessment
 from rules.assessment import TOOL_NAME, TOOL_VERSION
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_SLUG = 30
+# Latin letters that Unicode does not decompose into a base letter plus an accent.
+LATIN_EXTRAS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
+                              "Ħ": "H", "ħ": "h", "ı": "i", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE",
+                              "œ": "oe", "Þ": "Th", "þ": "th"})
+# kind → (name part, extensions allowed; the first is the default)
+DOWNLOAD_KINDS = {"summary": ("summary", ("pdf",)), "answers": ("answers", ("json",)),
+                  "result": ("result", ("json", "csv")), "fhir": ("fhir", ("json",))}
+
+
+def label_slug(label: str | None, limit: int = MAX_SLUG) -> str:
+    """A patient label as safe ASCII for a file name: accents removed ('ZŁ' → 'ZL'), other scripts dropped."""
+    if not label:
+        return ""
+    # Control and invisible characters go first, so they never become separators (as in the PDF label).
+    visible = "".join(ch for ch in str(label) if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    ascii_text = unicodedata.normalize("NFKD", visible.translate(LATIN_EXTRAS)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:limit].rstrip("-")
+
+
+def download_name(kind: str, label: str | None, today: dt.date, extension: str | None = None) -> str:
+    """The file name for a download, e.g. 'immunoprep-summary-AB-2026-11-23.pdf' (no label: no label part)."""
+    if kind not in DOWNLOAD_KINDS:
+        raise ValueError(f"unknown download kind {kind!r} (one of {', '.join(DOWNLOAD_KINDS)})")
+    part, extensions = DOWNLOAD_KINDS[kind]
+    extension = extension or extensions[0]
+    if extension not in extensions:
+        raise ValueError(f"a {kind} download is {' or '.join(extensions)}, not {extension!r}")
+    slug = label_slug(label)
+    return "-".join(["immunoprep", part, *([slug] if slug else []), today.isoformat()]) + f".{extension}"
 
 
 def assessment_json(assessment: Assessment) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,41 @@ LEVEL_INTRO = {
     "may_be_considered": "Used in some situations like yours. It depends on details your team will check.",
     "not_typical": "Not usually used for situations like yours. The reason is given for each.",
 }
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Every text size of the summary (pt) and the spacing that depends on it, in one place."""
+
+    title: float
+    heading: float
+    subheading: float  # a kind of immunotherapy, within a level
+    body: float  # paragraphs, bullets, questions to ask, the glossary
+    note: float  # italic intros and the disclaimer
+    urgent_title: float
+    urgent_body: float
+    table: float  # answers at a glance
+    source: float  # source titles and their addresses
+    footer: float
+    bottom_margin: float  # mm kept free at the foot of each page, for the footer
+    writing_space: float  # mm between a question to ask and its writing line
+    leading: float = 0.48  # line height in mm per pt of text size (about 1.36 × the size)
+
+    def line(self, size: float) -> float:
+        """Line height (mm) for text of `size` pt."""
+        return size * self.leading
+
+
+# Older readers: 11 pt and up in normal print (review #11); large print is 14 pt and up for body text.
+NORMAL_PRINT = TypeScale(title=20, heading=15, subheading=13, body=11.5, note=11, urgent_title=14, urgent_body=12,
+                         table=10.5, source=10, footer=9, bottom_margin=20, writing_space=6)
+LARGE_PRINT = TypeScale(title=26, heading=19, subheading=16.5, body=14, note=14, urgent_title=18, urgent_body=15,
+                        table=14, source=12, footer=11, bottom_margin=24, writing_space=8)
+
+
+def type_scale(large_print: bool) -> TypeScale:
+    """The sizes for normal or large print."""
+    return LARGE_PRINT if large_print else NORMAL_PRINT
 
 
 def default_paper(environ: dict[str, str] | None = None) -> Paper:
@@ -58,83 +94,148 @@ def glossary() -> list[dict[str, Any]]:
 
 
 class _SummaryPDF(FPDF):
-    def __init__(self, paper: Paper, footer_text: str, text_used: str):
+    def __init__(self, paper: Paper, footer_text: str, text_used: str, sizes: TypeScale):
         super().__init__(orientation="P", unit="mm", format="A4" if paper == "A4" else "letter")
         self.footer_text = footer_text
+        self.sizes = sizes
         fonts, fallbacks = fonts_for(text_used)
         for font in fonts:
             self.add_font(font.family, font.style, str(font.path))
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
         self.set_margins(18, 16, 18)
-        self.set_auto_page_break(True, margin=20)
+        self.set_auto_page_break(True, margin=sizes.bottom_margin)
 
     def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("atkinson", "", 8)
+        """Tool, rules version and page number; the tool text wraps to a second line in large print."""
+        size = self.sizes.footer
+        line = size * 0.42
+        top = self.h - self.b_margin + 5
+        self.set_font("atkinson", "", size)
         self.set_text_color(60)
-        self.cell(0, 4, self.footer_text, align="L")
-        self.set_x(self.l_margin)
-        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+        page_width = self.get_string_width("Page 99 of 99") + 8  # room for {nb} (filled in later) and a clear gap
+        self.set_xy(self.l_margin, top)
+        self.multi_cell(self.epw - page_width, line, self.footer_text, align="L")
+        self.set_xy(self.w - self.r_margin - page_width, top)
+        self.cell(page_width, line, f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(0)
 
 
 class _Writer:
-    """Small helpers so the document reads top to bottom in `build_pdf`."""
+    """Small helpers so the document reads top to bottom in `build_pdf`; sizes come from the type scale."""
 
     def __init__(self, pdf: _SummaryPDF):
         self.pdf = pdf
+        self.sizes = pdf.sizes
         self.width = pdf.w - pdf.l_margin - pdf.r_margin
 
-    def heading(self, text: str, size: float = 14, level: int = 0) -> None:
-        pdf = self.pdf
-        if pdf.get_y() > pdf.h - 50:
-            pdf.add_page()
+    def keep(self, height: float) -> None:
+        """Start a new page unless `height` mm still fit (no heading or title alone at a page foot)."""
+        if self.pdf.get_y() + height > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+
+    def heading(self, text: str, level: int = 0, keep_with: float = 0) -> None:
+        """A section heading, kept on the page with its first lines plus `keep_with` mm more."""
+        pdf, size = self.pdf, self.sizes.heading
+        self.keep(3 + self.sizes.line(size) + 1 + 3 * self.sizes.line(self.sizes.body) + keep_with)
         pdf.ln(3)
         pdf.start_section(text, level=level)
         pdf.set_font("atkinson", "B", size)
-        pdf.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, self.sizes.line(size), text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
 
-    def paragraph(self, text: str, size: float = 10.5, style: str = "", indent: float = 0) -> None:
+    def subheading_height(self) -> float:
+        """Room a subheading needs with the first lines under it."""
+        return 1.5 + self.sizes.line(self.sizes.subheading) + 3 * self.sizes.line(self.sizes.body)
+
+    def subheading(self, text: str) -> None:
+        """A kind of immunotherapy: kept on the page with the first lines about it."""
+        self.keep(self.subheading_height())
+        self.pdf.ln(1.5)
+        self.paragraph(text, size=self.sizes.subheading, style="B")
+
+    def paragraph(self, text: str, size: float | None = None, style: str = "", indent: float = 0,
+                  right: float = 0) -> None:
         pdf = self.pdf
+        size = size or self.sizes.body
         pdf.set_font("atkinson", style, size)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(self.width - indent, size * 0.48, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(self.width - indent - right, self.sizes.line(size), text, align="L",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def labelled(self, label: str, text: str, size: float = 10.5) -> None:
+    def note(self, text: str) -> None:
+        """An italic intro or the disclaimer."""
+        self.paragraph(text, size=self.sizes.note, style="I")
+
+    def numbered(self, number: int, text: str, size: float | None = None, after: str | None = None) -> None:
+        """'12. text' with a hanging indent, so wrapped lines (and `after`, e.g. an address) align with the text."""
+        pdf = self.pdf
+        size = size or self.sizes.body
+        pdf.set_font("atkinson", "", size)
+        hang = pdf.get_string_width("88. ") + 1
+        pdf.set_x(pdf.l_margin)
+        pdf.cell(hang, self.sizes.line(size), f"{number}.")
+        pdf.multi_cell(self.width - hang, self.sizes.line(size), text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if after:
+            self.paragraph(after, size=size, indent=hang)
+
+    def labelled(self, label: str, text: str, size: float | None = None) -> None:
         """'Label: text' on one run, label in bold."""
         pdf = self.pdf
+        size = size or self.sizes.body
         pdf.set_font("atkinson", "B", size)
-        pdf.write(size * 0.48, f"{label}: ")
+        pdf.write(self.sizes.line(size), f"{label}: ")
         pdf.set_font("atkinson", "", size)
-        pdf.write(size * 0.48, text)
-        pdf.ln(size * 0.56)
+        pdf.write(self.sizes.line(size), text)
+        pdf.ln(self.sizes.line(size) + size * 0.08)
 
-    def bullets(self, items: list[str], size: float = 10.5, indent: float = 4) -> None:
+    def bullets(self, items: list[str], size: float | None = None, indent: float = 4, right: float = 0) -> None:
         pdf = self.pdf
+        size = size or self.sizes.body
+        mark = size * 0.4  # the bullet's column grows with the text
         for item in items:
             pdf.set_font("atkinson", "", size)
             pdf.set_x(pdf.l_margin + indent)
-            pdf.cell(4, size * 0.48, "•")
-            pdf.multi_cell(self.width - indent - 4, size * 0.48, item, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.cell(mark, self.sizes.line(size), "•")
+            pdf.multi_cell(self.width - indent - mark - right, self.sizes.line(size), item, align="L",
+                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def boxed(self, title: str, lines: list[str], footer: str) -> None:
-        """A thick black frame with a bold title: stands out without relying on colour."""
-        pdf = self.pdf
-        top, page = pdf.get_y() + 1, pdf.page
+        """A thick black frame with a bold title: stands out without relying on colour.
+
+        A box too long for the rest of the page continues on the next one, framed there too."""
+        pdf, sizes = self.pdf, self.sizes
+        self.keep(5 + sizes.line(sizes.urgent_title) + 2 * sizes.line(sizes.urgent_body))
+        top, first_page = pdf.get_y() + 1, pdf.page
         pdf.set_y(top + 3)
-        self.paragraph(title, size=13, style="B", indent=4)
+        self.paragraph(title, size=sizes.urgent_title, style="B", indent=4, right=4)
         pdf.ln(1)
-        self.bullets(lines, size=11, indent=6)
+        self.bullets(lines, size=sizes.urgent_body, indent=6, right=4)
         pdf.ln(1)
-        self.paragraph(footer, size=10, style="I", indent=4)
+        self.paragraph(footer, size=sizes.note, style="I", indent=4, right=4)
         bottom = pdf.get_y() + 2
-        if pdf.page == page:
-            pdf.set_line_width(0.9)
-            pdf.rect(pdf.l_margin, top, self.width, bottom - top)
-            pdf.set_line_width(0.2)
+        self.frame(first_page, top, pdf.page, bottom)
         pdf.set_y(bottom + 3)
+
+    def frame(self, first_page: int, top: float, last_page: int, bottom: float) -> None:
+        """Draw the box outline on each page it covers (fpdf2 can go back to an earlier page to draw)."""
+        pdf = self.pdf
+        current = pdf.page
+        for page in range(first_page, last_page + 1):
+            pdf.page = page
+            upper = top if page == first_page else pdf.t_margin - 2
+            lower = bottom if page == last_page else pdf.page_break_trigger + 1
+            with pdf.local_context(line_width=0.9, draw_color=0):
+                pdf.rect(pdf.l_margin, upper, self.width, lower - upper)
+        pdf.page = current
+
+    def writing_line(self) -> None:
+        """A grey line to write an answer on, in line with the question text."""
+        pdf = self.pdf
+        y = pdf.get_y() + self.sizes.writing_space
+        with pdf.local_context(draw_color=150, line_width=0.2):
+            pdf.line(pdf.l_margin + 7, y, pdf.w - pdf.r_margin, y)
+        pdf.set_y(y + 2)
 
 
 def _considerations(assessment: Assessment) -> list[tuple[str, str, list[str]]]:
@@ -157,8 +258,10 @@ def build_pdf(
     label: str | None = None,
     paper: Paper | None = None,
     generated: dt.date | None = None,
+    large_print: bool = False,
 ) -> bytes:
-    """The summary as PDF bytes (2–4 pages for typical answers)."""
+    """The summary as PDF bytes (3–6 pages for typical answers; about half as many again in large print)."""
+    sizes = type_scale(large_print)
     tool = assessment.tool
     footer = f"{tool.name} {tool.version} · rules {tool.rules_version}, reviewed {tool.rules_reviewed} · education, not medical advice"
     name = clean_label(label)
@@ -166,20 +269,22 @@ def build_pdf(
     text_used = " ".join([footer, name, assessment.model_dump_json(), *(t for _, t in rows), *(q.label for q, _ in rows),
                           *LEVEL_INTRO.values(), RULEBOOK.content.model_dump_json(include={"urgent"}), "•…·—–",
                           *(str(e) for e in glossary())])
-    pdf = _SummaryPDF(paper or default_paper(), footer, text_used)
-    pdf.set_title("ImmunoPrep appointment summary")
+    pdf = _SummaryPDF(paper or default_paper(), footer, text_used, sizes)
+    pdf.set_title("ImmunoPrep appointment summary" + (" (large print)" if large_print else ""))
     pdf.set_author(tool.name)
     pdf.set_creator(f"{tool.name} {tool.version}")
     pdf.set_lang("en")
     pdf.add_page()
     out = _Writer(pdf)
 
-    pdf.set_font("atkinson", "B", 20)
-    pdf.cell(0, 10, "Preparing for your appointment", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("atkinson", "B", sizes.title)
+    pdf.multi_cell(0, sizes.line(sizes.title), "Preparing for your appointment", align="L",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
     date = (generated or dt.date.today()).strftime("%d %B %Y").lstrip("0")
-    out.paragraph(f"Immunotherapy: an educational summary · {date}" + (f" · For: {name}" if name else ""), size=11)
+    out.paragraph(f"Immunotherapy: an educational summary · {date}" + (f" · For: {name}" if name else ""))
     pdf.ln(2)
-    out.paragraph(assessment.disclaimer, size=10, style="I")
+    out.note(assessment.disclaimer)
 
     for tier, signs, texts in assessment.urgent_by_tier():
         words = RULEBOOK.content.urgent[tier]
@@ -190,8 +295,8 @@ def build_pdf(
 
     out.heading("Your answers at a glance")
     if rows:
-        pdf.set_font("atkinson", "", 9.5)
-        with pdf.table(col_widths=(38, 62), text_align="LEFT", line_height=4.6, padding=1.2,
+        pdf.set_font("atkinson", "", sizes.table)
+        with pdf.table(col_widths=(38, 62), text_align="LEFT", line_height=sizes.line(sizes.table), padding=1.2,
                        first_row_as_headings=True, borders_layout="HORIZONTAL_LINES") as table:
             head = table.row()
             head.cell("Question")
@@ -207,16 +312,17 @@ def build_pdf(
         categories = [c for c in assessment.categories if c.level == level]
         if not categories:
             continue
-        out.heading(LEVEL_LABELS[level])
-        out.paragraph(LEVEL_INTRO[level], size=10, style="I")
+        intro_lines = 2 * sizes.line(sizes.note)
+        out.heading(LEVEL_LABELS[level], keep_with=intro_lines + out.subheading_height())
+        out.note(LEVEL_INTRO[level])
         for category in categories:
-            pdf.ln(1.5)
-            out.paragraph(category.title, size=12, style="B")
+            out.subheading(category.title)
             if level == "not_typical":
-                out.bullets([reason.text for reason in category.reasons], size=10)
+                out.bullets([reason.text for reason in category.reasons])
                 continue
             out.paragraph(category.summary)
-            out.paragraph("Why it appears", size=10.5, style="B")
+            out.keep(3 * sizes.line(sizes.body))  # the label stays with its first reason
+            out.paragraph("Why it appears", style="B")
             out.bullets([reason.text for reason in category.reasons])
             out.labelled("How it is given", f"{category.how_given} {category.practical}")
             out.labelled("Common side effects", category.side_effects)
@@ -224,7 +330,7 @@ def build_pdf(
     considerations = _considerations(assessment)
     if considerations:
         out.heading("What may affect suitability")
-        out.paragraph("Your team will look at these. They do not decide anything on their own.", size=10, style="I")
+        out.note("Your team will look at these. They do not decide anything on their own.")
         for severity, text, titles in considerations:
             out.bullets([f"{'Important' if severity == 'important' else 'To discuss'}: {text} (Applies to: {', '.join(titles)}.)"])
 
@@ -234,24 +340,16 @@ def build_pdf(
 
     out.heading("Questions to ask")
     for number, question in enumerate(assessment.questions_to_ask, 1):
-        if pdf.get_y() > pdf.h - 40:
-            pdf.add_page()
-        out.paragraph(f"{number}. {question}", size=10.5)
-        y = pdf.get_y() + 5
-        pdf.set_draw_color(150)
-        pdf.line(pdf.l_margin + 5, y, pdf.w - pdf.r_margin, y)
-        pdf.set_draw_color(0)
-        pdf.set_y(y + 2)
+        out.keep(2 * sizes.line(sizes.body) + sizes.writing_space + 2)  # a question stays with its line
+        out.numbered(number, question)
+        out.writing_line()
 
     terms = _used_terms(assessment)
     if terms:
         out.heading("Words used in this summary")
         for entry in terms:
-            pdf.set_font("atkinson", "B", 10)
-            pdf.write(4.8, f"{entry['term']}: ")
-            pdf.set_font("atkinson", "", 10)
-            pdf.write(4.8, entry["text"])
-            pdf.ln(5.6)
+            out.keep(2 * sizes.line(sizes.body))  # most entries are two lines: do not split them
+            out.labelled(entry["term"], entry["text"])
 
     out.heading("Sources")
     shown = [c for c in assessment.categories if c.level != "not_typical"] or assessment.categories
@@ -260,9 +358,10 @@ def build_pdf(
         for source in category.sources:
             seen.setdefault(source.url, source.title)
     for number, (url, title) in enumerate(seen.items(), 1):
-        out.paragraph(f"{number}. {title}", size=9)
-        out.paragraph(url, size=8, indent=5)
+        out.keep(2 * sizes.line(sizes.source))
+        out.numbered(number, title, size=sizes.source, after=url)
+        pdf.ln(0.8)
 
     out.heading("Please remember")
-    out.paragraph(assessment.disclaimer, size=10.5)
+    out.paragraph(assessment.disclaimer)
     return bytes(pdf.output())

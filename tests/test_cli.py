@@ -72,6 +72,32 @@ def test_template_then_batch_round_trip(tmp_path):
     assert (tmp_path / "out" / rows[0]["pdf"]).exists()
 
 
+def _body_sizes(path) -> set[float]:
+    """Font sizes of the text on page 1 above the footer (pt)."""
+    sizes = set()
+    PdfReader(path).pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: sizes.add(size) if text.strip() and tm[5] > 60 else None)
+    return sizes
+
+
+def test_summary_large_print_flag(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"cancer_type": "dlbcl", "prior_lines": 2}))
+    assert run("summary", str(path), "--pdf", str(tmp_path / "normal.pdf"))[0] == 0
+    assert run("summary", str(path), "--pdf", str(tmp_path / "large.pdf"), "--large-print")[0] == 0
+    assert min(_body_sizes(tmp_path / "normal.pdf")) < 14 <= min(_body_sizes(tmp_path / "large.pdf"))
+    assert len(PdfReader(tmp_path / "large.pdf").pages) > len(PdfReader(tmp_path / "normal.pdf").pages)
+
+
+def test_batch_large_print_flag(tmp_path):
+    template = tmp_path / "intake.csv"
+    run("template", str(template))
+    code, _, err = run("batch", str(template), "--out", str(tmp_path / "out"), "--pdf", "--large-print")
+    assert code == 0, err
+    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    assert min(_body_sizes(pdf)) >= 14
+
+
 def test_batch_with_mixed_rows_processes_the_good_ones(tmp_path):
     template = tmp_path / "intake.csv"
     run("template", str(template))
