@@ -71,8 +71,10 @@ def example_number(question: Question) -> str:
 
 def not_a_number_message(question: Question, typed: Any = None) -> str:
     """Plain words for text that is not one number."""
-    what = f"{question.label}: {_quote(typed)} is not a number. " if isinstance(typed, str) else f"{question.label}: "
-    return f"{what}Please type a number, like {example_number(question)}. {DONT_KNOW_HINT}"
+    ask = f"type a number, like {example_number(question)}. {DONT_KNOW_HINT}"
+    if isinstance(typed, str):
+        return f"{question.label}: {_quote(typed)} is not a number. Please {ask}"
+    return f"{question.label}: please {ask}"
 
 
 def range_message(question: Question, side: Literal["high", "low"]) -> str:

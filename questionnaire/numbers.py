@@ -35,7 +35,6 @@ UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "months": ("months", "month", "mo"),
     "weeks": ("weeks", "week", "wk", "wks"),
 }
-_UNIT_BY_SPELLING = {spelling: unit for unit, spellings in UNIT_SPELLINGS.items() for spelling in spellings}
 
 _BOUND_WORDS = {">=": ">", "≥": ">", ">": ">", "more than": ">", "greater than": ">", "above": ">", "over": ">",
                 "<=": "<", "≤": "<", "<": "<", "less than": "<", "below": "<", "under": "<"}
@@ -68,6 +67,9 @@ class TypedNumber:
 def _unit_key(text: str) -> str:
     """Compare units ignoring case, spaces and look-alike characters."""
     return re.sub(r"[\s.]", "", text.lower()).replace("μ", "u").replace("µ", "u").replace("×", "x").replace("²", "2")
+
+
+_UNIT_BY_SPELLING = {_unit_key(spelling): unit for unit, spellings in UNIT_SPELLINGS.items() for spelling in spellings}
 
 
 def canonical_unit(text: str) -> str | None:

@@ -63,7 +63,7 @@ def test_inline_validation_keeps_the_previous_answer(app):
     _patient(app)
     app.text_input(key="q_age").input("54").run()
     app.text_input(key="q_age").input("540").run()
-    assert "Age must be between 0 and 110 years" in [e.value for e in app.error]
+    assert any("That looks too high for age" in e.value for e in app.error)
     assert app.session_state["answers"]["age"] == 54
     app.text_input(key="q_age").input("55").run()
     assert not app.error and app.session_state["answers"]["age"] == 55
