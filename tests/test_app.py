@@ -135,10 +135,10 @@ def test_resume_file_checks_are_all_or_nothing():
     assert problems == [] and answers.age == 70
     for bad, message in [
         (b"x" * (101 * 1024), "at most 100 KB"),
-        (b"\xff\xfe\x00", "not a text (UTF-8) file"),
-        (b'{"answers": {"age": 70, "lvef_percent": 999}}', "lvef_percent: Heart pumping strength"),
-        (b'{"answers": {"age": 70, "shoe_size": 9}}', "shoe_size: is not a question"),
-        (b"[" * 5000, "not valid JSON"),
+        (b"\xff\xfe\x00", "cannot be read as text"),
+        (b'{"answers": {"age": 70, "lvef_percent": 999}}', "That looks too high for heart pumping strength (LVEF)"),
+        (b'{"answers": {"age": 70, "shoe_size": 9}}', "ImmunoPrep does not ask for ('shoe_size')"),
+        (b"[" * 5000, "not in the right format"),
     ]:
         answers, problems = check_resume_file(bad)
         assert answers is None and any(message in p for p in problems), (bad[:30], problems)
