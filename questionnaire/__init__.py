@@ -1,4 +1,5 @@
 """Questions as data, the validated Answers model and the questionnaire flow."""
+from .answer_files import read_answers_file
 from .answers import Answers, Problem, answers_from_json, answers_schema, validate_answers
 from .display import answer_text, answered_rows, option_text
 from .definition import UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
@@ -17,7 +18,8 @@ from .flow import (
 )
 
 __all__ = [
-    "Answers", "Problem", "answers_from_json", "answers_schema", "validate_answers", "answer_text", "answered_rows", "option_text",
+    "Answers", "Problem", "answers_from_json", "read_answers_file", "answers_schema", "validate_answers", "answer_text",
+    "answered_rows", "option_text",
     "UNKNOWN", "Definition", "DefinitionError", "Question", "Section", "load_definition",
     "Progress", "active_sections", "condition_holds", "drop_hidden", "is_answered", "next_section",
     "previous_section", "progress", "visible_ids", "visible_in_section", "visible_questions",

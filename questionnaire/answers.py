@@ -16,10 +16,16 @@ from pydantic_core import PydanticCustomError
 
 from .definition import UNKNOWN, Definition, Question, load_definition
 from .flow import drop_hidden, is_answered
+from .numbers import NumberTextError, means_unknown, read_typed_number
 
 
 def _fail(message: str) -> PydanticCustomError:
     return PydanticCustomError("answer", message)
+
+
+def _fail_choice(message: str) -> PydanticCustomError:
+    """A value that is not an option: programmatic callers get a pointer to the list of choices."""
+    return PydanticCustomError("answer_choice", message)
 
 
 def _format_number(value: float) -> str:
@@ -37,35 +43,101 @@ def _finite_number(value: Any) -> bool:
     return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
+# How a unit reads inside a sentence ("between 0 and 40 times the top of the normal range").
+_UNIT_WORDS = {"%": "%", "× ULN": " times the top of the normal range"}
+_ASKED_IN = {"%": "percent (%)", "× ULN": "times the top of the normal range"}
+DONT_KNOW_HINT = "If you don't know, tick “I don't know”."
+
+
+def unit_words(unit: str | None) -> str:
+    """The unit as it follows a number in a sentence: '55%', '67 years', '1.5 times the top of…'."""
+    if not unit:
+        return ""
+    return _UNIT_WORDS.get(unit, f" {unit}")
+
+
+def in_sentence(label: str) -> str:
+    """'Age' → 'age' but 'LVEF' stays 'LVEF': a label inside a sentence."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def example_number(question: Question) -> str:
+    """A typical value to show in messages ('like 55')."""
+    if question.example is not None:
+        return _format_number(question.example)
+    low, high = question.range  # type: ignore[misc]
+    return _format_number(round((low + high) / 2))
+
+
+def not_a_number_message(question: Question, typed: Any = None) -> str:
+    """Plain words for text that is not one number."""
+    ask = f"type a number, like {example_number(question)}. {DONT_KNOW_HINT}"
+    if isinstance(typed, str):
+        return f"{question.label}: {_quote(typed)} is not a number. Please {ask}"
+    return f"{question.label}: please {ask}"
+
+
+def range_message(question: Question, side: Literal["high", "low"]) -> str:
+    """Plain words for a number outside the plausible range: too high or too low, and the usual range."""
+    low, high = question.range  # type: ignore[misc]
+    return (f"That looks too {side} for {in_sentence(question.label)}. Please check it: most people type a number "
+            f"between {_format_number(low)} and {_format_number(high)}{unit_words(question.unit)}.")
+
+
+def _typed_number(question: Question, text: str) -> float:
+    """The number in typed text, checked against the question's unit; raise a plain message if unusable."""
+    try:
+        typed = read_typed_number(text)
+    except NumberTextError as error:
+        if error.kind == "thousands":
+            raise _fail(f"{question.label}: {_quote(text)} could mean two different numbers. Please type it "
+                        f"without the comma, like 1500 or 1.5.") from None
+        raise _fail(not_a_number_message(question, text)) from None
+    if typed.unit and typed.unit != question.unit:
+        raise _fail(f"{question.label} is asked in {_ASKED_IN.get(question.unit or '', question.unit)}, not in "
+                    f"{typed.unit}. Please type just the number, like {example_number(question)}.")
+    if typed.bound:
+        low, high = question.range  # type: ignore[misc]
+        if question.integer:  # ages and counts are known exactly; "<" and ">" belong to lab reports
+            raise _fail(f"{question.label}: please type one number, like {example_number(question)}, without < or >.")
+        # Lab reports print "<" or ">" at the edge of what the lab reports, e.g. "eGFR >90" (the formula
+        # is not precise above it) or "bilirubin <3" (too little to measure). Both edges lie in the
+        # normal range, so the bound itself is the closest value we can store, and the rules compare
+        # strictly (eGFR lt 60, bilirubin gt 1.5 × ULN), so a bound at their threshold does not fire
+        # them. Only a bound strictly inside the plausible range is kept: ">110 years" or "<0" is a typo.
+        if typed.bound == ">" and typed.value >= high:
+            raise _fail(range_message(question, "high"))
+        if typed.bound == "<" and typed.value <= low:
+            raise _fail(range_message(question, "low"))
+    return typed.value
+
+
 def _number_checker(question: Question):
     low, high = question.range  # type: ignore[misc]
-    unit = question.unit or ""
-    spaced_unit = unit if unit == "%" else f" {unit}"
 
     def check(value: Any) -> Any:
         if value is None or value == UNKNOWN:
             return value
         if isinstance(value, bool):
-            raise _fail(f"{question.label} must be a number or 'unknown'")
+            raise _fail(not_a_number_message(question))
         if isinstance(value, str):
-            text = value.strip().replace(",", ".")
-            if text.lower() in ("unknown", "i don't know", "?"):
+            if means_unknown(value):
                 return UNKNOWN
-            try:
-                value = float(text)
-            except ValueError:
-                raise _fail(f"{question.label} must be a number or 'unknown', not {_quote(value)}") from None
+            value = _typed_number(question, value)
         if not _finite_number(value):
-            raise _fail(f"{question.label} must be a number or 'unknown'")
+            raise _fail(not_a_number_message(question))
         if not low <= value <= high:
-            raise _fail(f"{question.label} must be between {_format_number(low)} and {_format_number(high)}{spaced_unit}")
+            raise _fail(range_message(question, "high" if value > high else "low"))
         if question.integer:
             if value != int(value):
-                raise _fail(f"{question.label} must be a whole number")
+                raise _fail(f"{question.label}: please type a whole number, like {example_number(question)}.")
             return int(value)
         return float(value)
 
     return check
+
+
+CHOICES_HINT = "The choices are listed by: python -m reports schema"
 
 
 def _choice_checker(question: Question):
@@ -79,7 +151,8 @@ def _choice_checker(question: Question):
         if _finite_number(value) and value == int(value) and str(int(value)) in allowed:
             value = str(int(value))  # ECOG given as a number
         if not isinstance(value, str) or value not in allowed:
-            raise _fail(f"{question.label}: {_quote(value)} is not one of the choices ({', '.join(allowed)})")
+            # Never the option ids: a patient cannot use them, and 38 of them bury the message.
+            raise _fail_choice(f"{question.label}: {_quote(value)} is not one of the choices.")
         return value
 
     return check
@@ -94,11 +167,12 @@ def _multi_checker(question: Question):
         if isinstance(value, str):
             value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         if not isinstance(value, (list, tuple)):
-            raise _fail(f"{question.label} must be a list of choices")
+            raise _fail(f"{question.label}: please choose from the list.")
         unknown = [v for v in value if not isinstance(v, str) or v not in allowed]
         if unknown:
             shown = ", ".join(_quote(v) for v in unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
-            raise _fail(f"{question.label}: {shown} not among the choices ({', '.join(allowed)})")
+            verb = "is" if len(unknown) == 1 else "are"
+            raise _fail_choice(f"{question.label}: {shown} {verb} not among the choices.")
         chosen = [option for option in allowed if option in value]  # canonical order, no duplicates
         for exclusive in question.exclusive:
             if exclusive in chosen and len(chosen) > 1:
@@ -190,11 +264,14 @@ Answers = build_answers_model(load_definition())
 
 @dataclass(frozen=True)
 class Problem:
+    """One bad answer: the question id, a plain message, and a hint for programmatic callers (CLI, CSV)."""
+
     field: str
     message: str
+    hint: str = ""
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return f"{self.field}: {self.message}" + (f" {self.hint}" if self.hint else "")
 
 
 def problems_from(error: ValidationError) -> list[Problem]:
@@ -205,8 +282,8 @@ def problems_from(error: ValidationError) -> list[Problem]:
             field = field[:39] + "…"
         if item["type"] == "extra_forbidden":
             problems.append(Problem(field, "is not a question in ImmunoPrep"))
-        elif item["type"] == "answer":
-            problems.append(Problem(field, item["msg"]))
+        elif item["type"] == "answer_choice":
+            problems.append(Problem(field, item["msg"], CHOICES_HINT))
         else:
             problems.append(Problem(field, item["msg"]))
     unique = {(p.field, p.message): p for p in problems}

@@ -12,6 +12,8 @@ from typing import Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .numbers import canonical_unit
+
 DEFINITION_PATH = Path(__file__).with_name("questions.yaml")
 UNKNOWN = "unknown"
 
@@ -81,6 +83,29 @@ for _model in (AllOf, AnyOf, NotOf):
     _model.model_rebuild()
 
 
+class LabUnit(_Strict):
+    """One unit a lab report prints the test in, and the plausible top of the normal range in that unit."""
+
+    unit: str
+    upper_normal: tuple[float, float]
+    typical_upper_normal: float
+
+
+class LabReport(_Strict):
+    """How a × ULN question is asked as printed on a lab report: the test's plain name and its units."""
+
+    test: str
+    units: tuple[LabUnit, ...]
+    confirm_above: float
+
+    @property
+    def unit_names(self) -> tuple[str, ...]:
+        return tuple(u.unit for u in self.units)
+
+    def unit(self, name: str) -> LabUnit:
+        return next(u for u in self.units if u.unit == name)
+
+
 class Question(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
@@ -93,6 +118,8 @@ class Question(_Strict):
     unit: str | None = None
     range: tuple[float, float] | None = None
     integer: bool = False
+    example: float | None = None
+    report: LabReport | None = None
     max_length: int | None = None
     visible_if: Condition | None = None
     section: str = ""
@@ -162,8 +189,9 @@ def _check_question(question: Question, earlier: dict[str, Question]) -> list[st
             problems.append("a number question needs a unit and a plausible range")
         elif not question.range[0] < question.range[1]:
             problems.append(f"range {list(question.range)} is empty (low must be below high)")
-    elif question.range is not None:
-        problems.append("only number questions have a range")
+        problems.extend(_check_number_extras(question))
+    elif question.range is not None or question.report is not None:
+        problems.append("only number questions have a range or a report block")
     if question.type == "text" and not question.max_length:
         problems.append("a text question needs max_length")
     for leaf in _leaves(question.visible_if):
@@ -182,6 +210,35 @@ def _check_question(question: Question, earlier: dict[str, Question]) -> list[st
                         problems.append(f"visible_if refers to option '{value}' that '{target.id}' does not have")
         elif leaf.operator in ("lt", "lte", "gt", "gte") and target.type != "number":
             problems.append(f"visible_if compares non-number question '{target.id}' with a number")
+    return problems
+
+
+def _check_number_extras(question: Question) -> list[str]:
+    """The example lies in the range; a report block fits a × ULN question and has sane limits."""
+    problems: list[str] = []
+    if question.range is None:
+        return problems
+    low, high = question.range
+    if question.example is not None and not low <= question.example <= high:
+        problems.append(f"example {question.example:g} is outside the range")
+    report = question.report
+    if report is None:
+        return problems
+    if question.unit != "× ULN":
+        problems.append("a report block needs unit '× ULN' (the stored answer is a ratio)")
+    if not report.units:
+        problems.append("a report block needs at least one unit")
+    if not low < report.confirm_above < high:
+        problems.append(f"report confirm_above {report.confirm_above:g} must lie inside the range")
+    names = report.unit_names
+    for unit in report.units:
+        if canonical_unit(unit.unit) != unit.unit:
+            problems.append(f"report unit '{unit.unit}' is not a unit ImmunoPrep can read")
+        if names.count(unit.unit) > 1:
+            problems.append(f"report unit '{unit.unit}' is listed twice")
+        bottom, top = unit.upper_normal
+        if not 0 < bottom < top or not bottom <= unit.typical_upper_normal <= top:
+            problems.append(f"report unit '{unit.unit}': upper_normal must be 0 < low < high around typical_upper_normal")
     return problems
 
 

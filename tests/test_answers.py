@@ -23,7 +23,8 @@ def test_every_field_accepts_unknown():
 def test_out_of_range_number_names_question_and_range():
     with pytest.raises(ValidationError) as error:
         Answers(lvef_percent=120)
-    assert "Heart pumping strength (LVEF) must be between 5 and 85%" in str(error.value)
+    assert ("That looks too high for heart pumping strength (LVEF). Please check it: most people type a number "
+            "between 5 and 85%.") in str(error.value)
 
 
 def test_abnormal_but_plausible_values_are_accepted():
@@ -39,17 +40,24 @@ def test_non_numbers_are_refused(value):
 
 def test_whole_number_questions_refuse_fractions():
     _, problems = validate_answers({"prior_lines": 2.5})
-    assert problems[0].message == "Number of earlier treatment lines must be a whole number"
+    assert problems[0].message == "Number of earlier treatment lines: please type a whole number, like 2."
 
 
 def test_numbers_as_text_are_read():
     assert Answers(age="61", bilirubin_x_uln="1,5").bilirubin_x_uln == 1.5
 
 
-def test_unknown_option_is_refused_with_the_choices():
+def test_unknown_option_is_refused_without_listing_option_ids():
     _, problems = validate_answers({"cancer_type": "lung"})
     assert problems[0].field == "cancer_type"
-    assert "'lung' is not one of the choices" in problems[0].message
+    assert problems[0].message == "Cancer type: 'lung' is not one of the choices."
+    assert "nsclc" not in str(problems[0]) and "python -m reports schema" in str(problems[0])  # the CLI's pointer
+
+
+def test_unknown_multi_choice_options_are_refused_without_listing_option_ids():
+    _, problems = validate_answers({"prior_treatments": ["surgery", "magic", "luck"]})
+    assert problems[0].message == "Treatments so far: 'magic', 'luck' are not among the choices."
+    assert "radiation" not in str(problems[0])
 
 
 def test_unknown_question_is_refused():

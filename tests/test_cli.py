@@ -36,8 +36,8 @@ def test_summary_writes_pdf_json_and_fhir(tmp_path):
 
 @pytest.mark.parametrize("content, expected", [
     (b"{not json", "file: is not valid JSON"),
-    (b'{"lvef_percent": 500}', "lvef_percent: Heart pumping strength (LVEF) must be between 5 and 85%"),
-    (b'{"cancer_type": "lung"}', "cancer_type: Cancer type: 'lung' is not one of the choices"),
+    (b'{"lvef_percent": 500}', "lvef_percent: That looks too high for heart pumping strength (LVEF). Please check it: most people type a number between 5 and 85%."),
+    (b'{"cancer_type": "lung"}', "cancer_type: Cancer type: 'lung' is not one of the choices. The choices are listed by: python -m reports schema"),
     (b'{"favourite": 1}', "favourite: is not a question in ImmunoPrep"),
     (b'[1, 2]', "answers: must be a JSON object"),
     (b"\xff\xfe{}", "answers: not UTF-8 text"),
@@ -114,7 +114,7 @@ def test_batch_with_mixed_rows_processes_the_good_ones(tmp_path):
     template.write_text(buffer.getvalue(), encoding="utf-8")
     code, out, err = run("batch", str(template), "--out", str(tmp_path / "out"), "--pdf")
     assert code == 2
-    assert "row 1: lvef_percent: Heart pumping strength (LVEF) must be between 5 and 85%" in err
+    assert "row 1: lvef_percent: That looks too high for heart pumping strength (LVEF). Please check it: most people type a number between 5 and 85%." in err
     assert "row 2: cancer_type:" in err and "row 2: ecog:" in err
     assert "1 of 3 rows summarised" in out
     rows = list(csv.DictReader((tmp_path / "out" / "results.csv").open(encoding="utf-8")))

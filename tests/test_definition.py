@@ -103,3 +103,20 @@ def test_missing_field_names_the_question():
     def mutate(raw):
         del _question(raw, "stage")["help"]
     assert "question 'stage'" in _broken(mutate)
+
+
+@pytest.mark.parametrize("question_id, change, message", [
+    ("lvef_percent", {"example": 120}, "example 120 is outside the range"),
+    ("lvef_percent", {"report": {"test": "x", "confirm_above": 10, "units": [
+        {"unit": "%", "upper_normal": [1, 2], "typical_upper_normal": 1.5}]}}, "a report block needs unit '× ULN'"),
+    ("bilirubin_x_uln", {"report": {"test": "bilirubin", "confirm_above": 10, "units": [
+        {"unit": "mg/dL", "upper_normal": [0.7, 2.0], "typical_upper_normal": 5}]}}, "upper_normal must be"),
+    ("bilirubin_x_uln", {"report": {"test": "bilirubin", "confirm_above": 50, "units": [
+        {"unit": "mg/dL", "upper_normal": [0.7, 2.0], "typical_upper_normal": 1.2}]}}, "confirm_above 50 must lie inside"),
+    ("bilirubin_x_uln", {"report": {"test": "bilirubin", "confirm_above": 10, "units": [
+        {"unit": "furlongs", "upper_normal": [0.7, 2.0], "typical_upper_normal": 1.2}]}}, "'furlongs' is not a unit"),
+    ("age", {"report": {"test": "age", "confirm_above": 10, "units": []}}, "a report block needs unit '× ULN'"),
+])
+def test_number_extras_are_checked(question_id, change, message):
+    text = _broken(lambda raw: _question(raw, question_id).update(change))
+    assert f"question '{question_id}'" in text and message in text

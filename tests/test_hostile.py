@@ -21,7 +21,7 @@ from ui.screens import check_resume_file
 
 QUESTIONS = load_definition().questions
 IDS = [q.id for q in QUESTIONS]
-MAX_MESSAGE = 800  # the longest fixed text (38 cancer-type ids) plus a short quote of what was sent
+MAX_MESSAGE = 400  # the longest fixed text (no option ids any more) plus a short quote of what was sent
 
 ADVERSARIAL_TEXT = [
     "=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1",
@@ -82,14 +82,14 @@ def test_resume_upload_is_all_or_nothing_with_readable_reasons(data):
 
 def test_resume_upload_hostile_files():
     for data, expected in [
-        (b"{" + b'"a":' * 20_000 + b"1", "not valid JSON"),
-        (b"[" * 50_000 + b"]" * 50_000, "not valid JSON"),
-        (json.dumps({"answers": {"age": [[[[[[[[["deep"]]]]]]]]]}}).encode(), "age: Age must be a number"),
+        (b"{" + b'"a":' * 20_000 + b"1", "not in the right format"),
+        (b"[" * 50_000 + b"]" * 50_000, "not in the right format"),
+        (json.dumps({"answers": {"age": [[[[[[[[["deep"]]]]]]]]]}}).encode(), "Age: please type a number, like 55."),
         (b" " * (10 * 1024 * 1024), "at most 100 KB"),
-        (b"\xef\xbb\xbf" + json.dumps({"age": 1e400}).encode(), "Age must be a number"),  # BOM + Infinity
-        (json.dumps({"age": 10**400}).encode(), "Age must be between 0 and 110 years"),
-        (b'{"age": NaN}', "Age must be a number"),
-        (b'{"__proto__": {"age": 1}}', "__proto__: is not a question"),
+        (b"\xef\xbb\xbf" + json.dumps({"age": 1e400}).encode(), "Age: please type a number"),  # BOM + Infinity
+        (json.dumps({"age": 10**400}).encode(), "That looks too high for age"),
+        (b'{"age": NaN}', "Age: please type a number"),
+        (b'{"__proto__": {"age": 1}}', "ImmunoPrep does not ask for ('__proto__')"),
     ]:
         answers, problems = check_resume_file(data)
         assert answers is None and any(expected in p for p in problems), (data[:40], problems)

@@ -30,20 +30,17 @@ def _audience() -> str:
 
 def check_resume_file(data: bytes) -> tuple[Answers | None, list[str]]:
     """All-or-nothing: the answers in a saved file, or the reasons it cannot be used."""
-    if len(data) > MAX_RESUME_BYTES:
-        return None, [f"That file is {len(data) // 1024} KB. A saved answers file is at most 100 KB."]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, ["That file is not a text (UTF-8) file."]
-    answers, problems = answers_from_json(text)
-    if problems:
-        return None, [str(p) for p in problems]
-    return answers, []
+    from questionnaire.answer_files import read_answers_file
+
+    try:  # the FHIR reader lives in reports/; questionnaire/ may not import it, so it is handed in
+        from reports import answers_from_file_text as fhir_loader
+    except ImportError:
+        fhir_loader = None
+    return read_answers_file(data, None, fhir_loader)
 
 
 def resume_uploader(location: str) -> None:
-    upload = st.file_uploader("Continue from a saved answers file (.json, up to 100 KB)", type=["json"],
+    upload = st.file_uploader("Continue from a saved answers file (.json, up to 100 KB)", type=None,
                               key=f"resume_{location}", help="Use the 'answers' file you downloaded earlier.")
     if upload is None:
         return

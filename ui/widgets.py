@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from questionnaire import Question
+from questionnaire.lab_report import direct_ratio_question, ratio_from_report, ratio_words
 
 from . import state
 
@@ -57,25 +58,124 @@ def _seed(question: Question) -> None:
 
 def _on_change(question: Question) -> None:
     key = state.widget_key(question.id)
+    st.session_state.pop(key + "_confirm", None)
     if question.type == "number":
+        typed = st.session_state.get(key, "").strip()
         if st.session_state.get(key + "_unknown"):
             state.set_answer(question.id, "unknown")
+        elif (ask := direct_ratio_question(question, typed)) is not None:
+            # "12" is a plausible ratio but also a normal bilirubin in µmol/L: ask before storing it.
+            state.errors().pop(question.id, None)
+            st.session_state[key + "_confirm"] = (typed, ask)
         else:
-            state.set_answer(question.id, st.session_state.get(key, "").strip())
+            state.set_answer(question.id, typed)
     else:
         state.set_answer(question.id, st.session_state.get(key))
     st.session_state["pdf_cache"] = None
 
 
+def _on_confirm(question: Question) -> None:
+    """'Yes, that is right': store the value that was questioned."""
+    key = state.widget_key(question.id)
+    pending = st.session_state.pop(key + "_confirm", None)
+    if pending is not None:
+        state.set_answer(question.id, pending[0])
+        st.session_state["pdf_cache"] = None
+
+
+# A lab question asked as printed on the report keeps its three boxes in a memo (a plain session key,
+# not a widget key): Streamlit drops widget state on steps where the widget is not drawn, and the
+# stored answer is only the ratio, from which the boxes cannot be rebuilt.
+_REPORT_PARTS = ("_result", "_unit", "_upper")
+
+
+def _seed_report(question: Question) -> None:
+    """Put the remembered result, unit and normal-range top into the boxes before they are created."""
+    key = state.widget_key(question.id)
+    memo = st.session_state.get(key + "_report") or {}
+    defaults = {"_result": "", "_unit": question.report.units[0].unit, "_upper": ""}  # type: ignore[union-attr]
+    for part in _REPORT_PARTS:
+        if key + part not in st.session_state:
+            st.session_state[key + part] = memo.get(part, defaults[part])
+    if key + "_unknown" not in st.session_state:
+        st.session_state[key + "_unknown"] = state.answers().get(question.id) == "unknown"
+
+
+def _on_report_change(question: Question) -> None:
+    """Turn the three boxes into the × ULN ratio; store it, or show a problem, or ask to confirm."""
+    key = state.widget_key(question.id)
+    st.session_state["pdf_cache"] = None
+    st.session_state.pop(key + "_confirm", None)
+    if st.session_state.get(key + "_unknown"):
+        state.set_answer(question.id, "unknown")
+        return
+    typed = {part: str(st.session_state.get(key + part) or "").strip() for part in _REPORT_PARTS}
+    st.session_state[key + "_report"] = typed
+    if not typed["_result"] and not typed["_upper"]:
+        state.set_answer(question.id, None)
+        return
+    if not typed["_result"] or not typed["_upper"]:
+        state.errors().pop(question.id, None)  # wait for the other box
+        return
+    reading = ratio_from_report(question, typed["_result"], typed["_unit"], typed["_upper"])
+    if reading.problem:
+        state.errors()[question.id] = reading.problem
+    elif reading.confirm:
+        state.errors().pop(question.id, None)
+        st.session_state[key + "_confirm"] = (reading.ratio, reading.confirm)
+    else:
+        state.set_answer(question.id, reading.ratio)
+
+
+def _render_report(question: Question, label: str) -> None:
+    """Patients give a lab value as printed: result, unit and top of the normal range (+ I don't know)."""
+    report = question.report
+    assert report is not None
+    _seed_report(question)
+    key = state.widget_key(question.id)
+    test = report.test[:1].upper() + report.test[1:]
+    unknown = bool(st.session_state.get(key + "_unknown"))
+    change = {"on_change": _on_report_change, "args": (question,)}
+    st.markdown(f"**{md_escape(label)}**", help=question.help)
+    result, unit, upper = st.columns([2, 2, 2], vertical_alignment="bottom")
+    with result:
+        st.text_input(f"{test} result, as printed", key=key + "_result", placeholder="for example 30",
+                      disabled=unknown, **change)
+    with unit:
+        st.radio(f"{test} unit", report.unit_names, key=key + "_unit", horizontal=True, disabled=unknown, **change)
+    with upper:
+        st.text_input("Top of the normal range", key=key + "_upper", placeholder="for example 20", disabled=unknown,
+                      help="The normal range is printed next to the result, for example 3 - 20. "
+                           "Type the higher number.", **change)
+    st.checkbox(UNKNOWN_NUMBER, key=key + "_unknown", **change)
+    stored = state.answers().get(question.id)
+    if isinstance(stored, (int, float)) and not unknown and key + "_confirm" not in st.session_state:
+        st.info(ratio_words(stored), icon="ℹ️")
+
+
+def _render_confirm(question: Question) -> None:
+    """A questioned value: say why, and offer 'Yes, that is right'. Nothing is stored until then."""
+    key = state.widget_key(question.id)
+    pending = st.session_state.get(key + "_confirm")
+    if pending is None:
+        return
+    st.warning(md_escape(pending[1]), icon="❓")
+    st.button("Yes, that is right", key=key + "_confirm_yes", on_click=_on_confirm, args=(question,))
+
+
 def render(question: Question, audience: str = "patient") -> None:
-    _seed(question)
     key = state.widget_key(question.id)
     # Labels come from the reviewed question file, never from users; escaping them would put
     # backslashes into the aria-label that screen readers read out.
     label = _wording(question, audience)
     help_text = question.help
     common: dict[str, Any] = {"key": key, "help": help_text, "on_change": _on_change, "args": (question,)}
-    if question.type == "choice":
+    as_printed = question.report is not None and audience == "patient"  # lab value as on the report
+    if not as_printed:
+        _seed(question)
+    if as_printed:
+        _render_report(question, label)
+    elif question.type == "choice":
         many = len(question.options) > 6
         if many:
             st.selectbox(label, question.option_ids, format_func=_option_label(question, audience),
@@ -105,3 +205,4 @@ def render(question: Question, audience: str = "patient") -> None:
     problem = state.errors().get(question.id)
     if problem:
         st.error(md_escape(problem), icon="⚠️")  # messages quote what was typed
+    _render_confirm(question)
