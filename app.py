@@ -5,7 +5,7 @@ import streamlit as st
 
 st.set_page_config(page_title="ImmunoPrep", page_icon="📝", layout="centered")
 try:
-    from ui import screens, state, style
+    from ui import nav, screens, state, style, summary
 except ValueError as error:  # a question or rule file failed its checks (DefinitionError / RuleFileError)
     # The reason names a reviewed file, not anything a user typed: safe for the operator's log.
     logging.getLogger("immunoprep").error("ImmunoPrep cannot start: %s (run `python -m rules`)", error)
@@ -16,18 +16,21 @@ except ValueError as error:  # a question or rule file failed its checks (Defini
 
 state.init()
 style.apply()
+nav.sync_url(screens.steps_for_role)
 
 with st.sidebar:
     st.markdown("**ImmunoPrep** · education, not medical advice")
-    if st.session_state["role"] is not None:
-        st.button("New patient" if st.session_state["role"] == "nurse" else "Start again",
-                  type="primary", use_container_width=True, key="new_patient", on_click=state.new_patient,
-                  help="Clears every answer and result from this session.")
-    if st.session_state["role"] is not None and st.session_state["step"] != "results":
-        st.button("Skip to summary", use_container_width=True, key="skip_to_results", on_click=state.go, args=("results",))
+    role = st.session_state["role"]
+    if role is not None:
+        st.button("New patient" if role == "nurse" else "Start again", use_container_width=True, key="new_patient",
+                  on_click=screens.ask_before_clearing, help="Clears every answer and result from this session.")
+    if role is not None and st.session_state["step"] != "results":
+        st.button("Skip to summary", use_container_width=True, key="skip_to_results", on_click=state.go,
+                  args=("results", True))
         with st.expander("Continue with saved answers"):
             screens.resume_uploader("sidebar")
 
+screens.confirm_clear_dialog()
 if st.session_state["notice"]:
     st.success(st.session_state["notice"])
     st.session_state["notice"] = None
@@ -40,8 +43,7 @@ elif step == "nurse":
 elif step == "review":
     screens.review()
 elif step == "results":
-    st.button("← Back to the questions", key="back_to_questions", on_click=state.go,
-              args=("nurse" if st.session_state["role"] == "nurse" else "review",))
-    screens.results()
+    summary.results()
 else:
     screens.patient_step(step)
+nav.warn_before_leaving(state.unsaved())

@@ -96,9 +96,28 @@ def test_nurse_journey_and_new_patient_clears_everything(app):
     app.toggle(key="show_rule_ids").set_value(True).run()
     assert "car_t.myeloma.after_three_drug_classes" in _texts(app)
     app.button(key="new_patient").click().run()
+    assert app.session_state["answers"], "nothing is cleared before the person confirms"
+    assert _open_dialogs(app) == ["Clear all 4 answers?"]
+    app.button(key="confirm_clear_yes").click().run()
     assert app.session_state["answers"] == {} and app.session_state["label"] == ""
     assert app.session_state["step"] == "nurse" and app.session_state["pdf_cache"] is None
     assert app.selectbox(key="q_cancer_type").value is None
+
+
+def _open_dialogs(app) -> list[str]:
+    """Titles of the dialogs open on the page (AppTest has no accessor for them)."""
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            proto = getattr(child, "proto", None)
+            fields = type(proto).DESCRIPTOR.fields_by_name if hasattr(proto, "DESCRIPTOR") else {}
+            if "dialog" in fields and proto.HasField("dialog") and proto.dialog.is_open:
+                found.append(proto.dialog.title)
+            walk(child)
+
+    walk(app._tree)
+    return found
 
 
 def _urgent_panels(app) -> list[str]:
@@ -181,7 +200,7 @@ def test_results_for_answer_sets(app, answers, expected_open):
 
 
 def test_resume_file_checks_are_all_or_nothing():
-    from ui.screens import check_resume_file
+    from ui.resume import check_resume_file
 
     good = saved_answers_json(Answers(cancer_type="nsclc", age=70)).encode()
     answers, problems = check_resume_file(good)
@@ -198,7 +217,7 @@ def test_resume_file_checks_are_all_or_nothing():
 
 
 def test_resumed_answers_show_on_review(app):
-    from ui.screens import check_resume_file
+    from ui.resume import check_resume_file
 
     answers, _ = check_resume_file(saved_answers_json(Answers(cancer_type="nsclc", age=70)).encode())
     app.session_state["role"] = "patient"
@@ -225,3 +244,35 @@ def test_number_labels_show_their_unit_once(app):
     labels = [box.label for box in app.text_input]
     assert "LVEF (%)" in labels and "Prior lines of systemic therapy (lines)" in labels
     assert not [label for label in labels if re.search(r"\(([^()]*)\)\s*\(\1\)", label)], labels
+
+
+def test_start_again_asks_first_and_no_keeps_everything(app):
+    _patient(app)
+    app.text_input(key="q_age").input("61").run()
+    app.button(key="new_patient").click().run()
+    assert _open_dialogs(app) == ["Clear your 1 answer?"]
+    app.button(key="confirm_clear_no").click().run()
+    assert app.session_state["answers"] == {"age": 61} and app.session_state["step"] == "about_you"
+    assert _open_dialogs(app) == []
+
+
+def test_start_again_with_nothing_to_lose_does_not_ask(app):
+    _patient(app)
+    app.button(key="new_patient").click().run()
+    assert app.session_state["step"] == "start" and _open_dialogs(app) == []
+
+
+def test_new_patient_gives_the_uploaders_new_keys(app):
+    app.button[1].click().run()
+    serial = app.session_state["uploads_serial"]
+    app.selectbox(key="q_cancer_type").set_value("kidney").run()
+    app.button(key="new_patient").click().run()
+    app.button(key="confirm_clear_yes").click().run()
+    assert app.session_state["uploads_serial"] == serial + 1  # a new key is a new, empty uploader
+
+
+def test_every_step_offers_save_my_answers(app):
+    _patient(app)
+    app.text_input(key="q_age").input("61").run()
+    labels = [b.label for b in app.get("download_button")]
+    assert any("Save my answers to continue later" in label for label in labels)

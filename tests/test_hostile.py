@@ -17,7 +17,7 @@ from questionnaire import Answers, load_definition, validate_answers
 from reports.cli import main as cli
 from reports.exports import FORMULA_PREFIXES
 from rules import assess
-from ui.screens import check_resume_file
+from ui.resume import check_resume_file
 
 QUESTIONS = load_definition().questions
 IDS = [q.id for q in QUESTIONS]

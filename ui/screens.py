@@ -1,65 +1,54 @@
-"""The screens: start, a patient step, review, the nurse form, and results. UI only."""
+"""The questionnaire screens: start, a patient step, review and the nurse form. UI only."""
 from __future__ import annotations
-
-import json
-import logging
 
 import streamlit as st
 
-from questionnaire import Answers, active_sections, answered_rows, answers_from_json, load_definition, progress, visible_in_section
+from questionnaire import Answers, active_sections, answered_rows, load_definition, progress, visible_in_section
 from questionnaire import next_section as following_section
 from questionnaire import previous_section as preceding_section
-from reports import assessment_json, build_pdf, describe_failure, questionnaire_response, results_csv, saved_answers_json, summary_row
-from rules import LEVEL_LABELS, RuleEngineError, assess
 
-from . import state, urgent
-from .widgets import md_escape, render
+from . import nav, state, urgent
+from .resume import resume_uploader
+from .summary import save_answers_button
+from .widgets import render
 
-LOG = logging.getLogger("immunoprep")
-MAX_RESUME_BYTES = 100 * 1024
-LEVEL_MARK = {"commonly_considered": "●", "may_be_considered": "◐", "not_typical": "○"}
+PATIENT_HINT = 'Every question can be left as "I don\'t know". Open "Where do I find this?" under a question for help.'
 
 
-def _log_failure(what: str, error: BaseException) -> None:
-    LOG.error("%s failed: %s (message withheld: it may quote answers)", what, describe_failure(error))
+def steps_for_role(role: str) -> set[str]:
+    """Every step a person in this role can be on (the URL may only name one of these)."""
+    if role == "nurse":
+        return {"nurse", "results"}
+    return {"start", "review", "results", *(s.id for s in load_definition().sections)}
 
 
-def _audience() -> str:
-    return "nurse" if st.session_state.get("role") == "nurse" else "patient"
+def ask_before_clearing() -> None:
+    """'Start again' / 'New patient': clear at once if there is nothing to lose, otherwise ask first."""
+    if state.answers() or st.session_state.get("label"):
+        st.session_state["confirm_clear"] = True
+    else:
+        state.new_patient()
 
 
-def check_resume_file(data: bytes) -> tuple[Answers | None, list[str]]:
-    """All-or-nothing: the answers in a saved file, or the reasons it cannot be used."""
-    from questionnaire.answer_files import read_answers_file
-
-    try:  # the FHIR reader lives in reports/; questionnaire/ may not import it, so it is handed in
-        from reports import answers_from_file_text as fhir_loader
-    except ImportError:
-        fhir_loader = None
-    return read_answers_file(data, None, fhir_loader)
-
-
-def resume_uploader(location: str) -> None:
-    upload = st.file_uploader("Continue from a saved answers file (.json, up to 100 KB)", type=None,
-                              key=f"resume_{location}", help="Use the 'answers' file you downloaded earlier.")
-    if upload is None:
+def confirm_clear_dialog() -> None:
+    if not st.session_state.pop("confirm_clear", False):
         return
-    answers, problems = check_resume_file(upload.getvalue())
-    if problems:
-        st.error("That file could not be used, so nothing was changed:\n\n" +
-                 "\n".join(f"- {md_escape(p)}" for p in problems[:10]))
-        return
-    st.success(f"Found {len(answers.given())} answers in the file.")
-    if st.button("Load these answers", key=f"resume_apply_{location}", type="primary"):
-        state.replace_answers(answers.given())
-        if st.session_state.get("role") is None:
-            st.session_state["role"] = "patient"
-        state.go("review" if _audience() == "patient" else "nurse")
-        st.rerun()
+    count = len(state.answers())
+    title = f"Clear all {count} answers?" if count != 1 else "Clear your 1 answer?"
+
+    def body() -> None:
+        st.markdown("This removes every answer, the summary and any file you loaded from this page. "
+                    "It cannot be undone. If you want to keep them, save your answers first.")
+        yes, no = st.columns(2)
+        yes.button("Yes, clear everything", type="primary", key="confirm_clear_yes", on_click=state.new_patient,
+                   use_container_width=True)
+        no.button("No, keep my answers", key="confirm_clear_no", use_container_width=True)
+
+    st.dialog(title)(body)()
 
 
 def start() -> None:
-    st.title("ImmunoPrep")
+    st.title("ImmunoPrep", anchor=False)
     st.markdown(
         "Get ready for a cancer appointment where **immunotherapy** may come up. Answer a few questions "
         "(about 10 minutes). You will get a summary to print and bring to your doctor: which kinds of "
@@ -67,7 +56,7 @@ def start() -> None:
     )
     st.info("This is education, not medical advice. It does not decide whether you can have any treatment. "
             "Nothing you type is stored: it disappears when you close this page.", icon="ℹ️")
-    st.header("Who is answering?", divider="gray")
+    st.header("Who is answering?", divider="gray", anchor=False)
     left, right = st.columns(2)
     left.button("I am a patient or family member", type="primary", use_container_width=True,
                 on_click=_start_as, args=("patient",))
@@ -104,15 +93,19 @@ def patient_step(section_id: str) -> None:
         state.go(section_id)
         st.rerun()
     number = steps.index(section_id) + 1
+    title = sections[section_id].title["patient"]
     st.progress(number / len(steps), text=f"Step {number} of {len(steps)}")
-    st.header(sections[section_id].title["patient"])
-    st.caption('Every question can be left as "I don\'t know". Open "Where do I find this?" under a question for help.')
+    st.header(title, anchor=False)
+    nav.arrive(title, f"Step {number} of {len(steps)}: {title}")
+    st.caption(PATIENT_HINT)
     _questions_with_urgent_panel(visible_in_section(section_id, answers), "patient")
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
     back.button("← Back", use_container_width=True, key=f"back_{section_id}", on_click=_go_back, args=(section_id,))
     forward.button("Next →", type="primary", use_container_width=True, key=f"next_{section_id}",
                    on_click=_go_next, args=(section_id,))
+    if answers:
+        save_answers_button(Answers.model_validate(answers), f"save_{section_id}")
 
 
 def _questions_with_urgent_panel(questions, audience: str) -> None:
@@ -129,14 +122,15 @@ def review() -> None:
     answers = state.answers()
     steps = _steps()
     st.progress(1.0, text=f"Step {len(steps)} of {len(steps)}: check your answers")
-    st.header("Check your answers")
+    st.header("Check your answers", anchor=False)
+    nav.arrive("Check your answers", f"Step {len(steps)} of {len(steps)}: Check your answers")
     urgent.show(urgent.current_assessment(answers), "patient")
     done = progress(answers)
     st.caption(f"You answered {done.answered} of {done.visible} questions. Blank ones are fine.")
     given = Answers.model_validate(answers)
     rows = answered_rows(given)
     for section in active_sections(answers):
-        st.subheader(section.title["patient"])
+        st.subheader(section.title["patient"], anchor=False)
         mine = [(q, text) for q, text in rows if q.section == section.id]
         if mine:
             st.table({"Question": [q.label for q, _ in mine], "Your answer": [t for _, t in mine]})
@@ -149,103 +143,39 @@ def review() -> None:
                 args=(steps[-2] if len(steps) > 1 else "start",))
     forward.button("See my summary →", type="primary", use_container_width=True, key="to_results",
                    on_click=state.go, args=("results",))
+    if answers:
+        save_answers_button(given, "save_review")
+
+
+def _tab_label(section, answers: dict) -> str:
+    shown = visible_in_section(section.id, answers)
+    done = sum(1 for q in shown if q.id in answers)
+    return f"{section.title['nurse']} ({done} of {len(shown)})"
+
+
+def _remember_tab(labels: dict[str, str]) -> None:
+    """Keep the open tab as a section id: its label changes as answers are counted."""
+    chosen = st.session_state.get("nurse_tab")
+    st.session_state["nurse_tab_section"] = next((sid for sid, label in labels.items() if label == chosen), None)
 
 
 def nurse_form() -> None:
-    st.header("Intake")
+    st.header("Intake", anchor=False)
+    nav.arrive("Intake", "Intake form")
     st.text_input("Patient label for the PDF (e.g. initials; not stored)", key="label", max_chars=60)
     answers = state.answers()
     sections = active_sections(answers)
-    tabs = st.tabs([s.title["nurse"] for s in sections])
+    labels = {s.id: _tab_label(s, answers) for s in sections}
+    open_section = st.session_state.get("nurse_tab_section")
+    tabs = st.tabs(list(labels.values()), key="nurse_tab", on_change=_remember_tab, args=(labels,),
+                   default=labels.get(open_section))
     for tab, section in zip(tabs, sections):
         with tab:
             _questions_with_urgent_panel(visible_in_section(section.id, answers), "nurse")
     done = progress(answers)
     st.caption(f"{done.answered} of {done.visible} visible questions answered.")
     st.button("Show summary →", type="primary", key="to_results_nurse", on_click=state.go, args=("results",))
+    if answers:
+        save_answers_button(Answers.model_validate(answers), "save_nurse", st.session_state.get("label") or "")
 
 
-def _category_block(category, audience: str, show_rules: bool, labels: dict[str, str]) -> None:
-    with st.expander(f"{LEVEL_MARK[category.level]} {category.title}", expanded=category.level == "commonly_considered"):
-        st.markdown(md_escape(category.summary))
-        st.markdown("**Why it appears**")
-        for reason in category.reasons:
-            used = ", ".join(labels.get(a, a) for a in reason.answers)
-            suffix = f" — based on: {md_escape(used)}" if used else ""
-            rule = f" `{reason.rule}`" if show_rules else ""
-            st.markdown(f"- {md_escape(reason.text)}{suffix}{rule}")
-        if category.considerations:
-            st.markdown("**What may affect suitability**")
-            for item in category.considerations:
-                tag = "Important" if item.severity == "important" else "To discuss"
-                rule = f" `{item.rule}`" if show_rules else ""
-                st.markdown(f"- **{tag}:** {md_escape(item.text)}{rule}")
-        if category.level != "not_typical":
-            st.markdown(f"**How it is given:** {md_escape(category.how_given)} {md_escape(category.practical)}")
-            st.markdown(f"**Common side effects:** {md_escape(category.side_effects)}")
-        st.markdown("**Sources:** " + " · ".join(f"[{md_escape(s.title)}]({s.url})" for s in category.sources))
-
-
-def results() -> None:
-    audience = _audience()
-    answers = Answers.model_validate(state.answers())
-    try:
-        assessment = assess(answers)
-    except RuleEngineError as error:
-        _log_failure("assessment", error)
-        st.error("Sorry, the summary could not be made this time. Your answers are still here. "
-                 "Please try again. If it keeps happening, tell the staff who run this tool.", icon="⚠️")
-        st.button("Try again", key="retry_results", type="primary")
-        return
-    labels = {q.id: q.label for q in load_definition().questions}
-    st.header("Your summary" if audience == "patient" else "Summary")
-    urgent.show(assessment, audience)
-    st.info(assessment.disclaimer, icon="ℹ️")
-    show_rules = audience == "nurse" and st.toggle("Show rule ids", key="show_rule_ids")
-    for level in ("commonly_considered", "may_be_considered", "not_typical"):
-        group = [c for c in assessment.categories if c.level == level]
-        if group:
-            st.subheader(f"{LEVEL_MARK[level]} {LEVEL_LABELS[level]} ({len(group)})")
-            for category in group:
-                _category_block(category, audience, show_rules, labels)
-    if assessment.missing_information:
-        st.subheader("Tests and information that would help")
-        for item in assessment.missing_information:
-            st.markdown(f"- **{md_escape(labels[item.question])}:** {md_escape(item.text)}")
-    st.subheader("Questions to ask")
-    for number, question in enumerate(assessment.questions_to_ask, 1):
-        st.markdown(f"{number}. {md_escape(question)}")
-    st.caption(f"{assessment.tool.name} {assessment.tool.version} · rules {assessment.tool.rules_version}, "
-               f"reviewed {assessment.tool.rules_reviewed}")
-    downloads(answers, assessment)
-
-
-def downloads(answers: Answers, assessment) -> None:
-    st.subheader("Save or print")
-    label = st.session_state.get("label") or ""
-    cache_key = (answers.model_dump_json(), label)
-    cached = st.session_state.get("pdf_cache")
-    if not cached or cached[0] != cache_key:
-        with st.spinner("Preparing your PDF…"):
-            try:
-                cached = (cache_key, build_pdf(assessment, answers, label=label))
-            except Exception as error:  # any fpdf2/font failure: never offer a broken or partial file
-                _log_failure("PDF build", error)
-                cached = None
-        st.session_state["pdf_cache"] = cached
-    if cached:
-        st.download_button("Download the PDF to bring to your doctor", cached[1], file_name="immunoprep-summary.pdf",
-                           mime="application/pdf", type="primary", key="dl_pdf")
-    else:
-        st.error("Sorry, the PDF could not be made. The summary on this page and the other downloads below "
-                 "still work; you can also print this page.", icon="⚠️")
-        st.button("Try the PDF again", key="retry_pdf")
-    left, middle, right = st.columns(3)
-    left.download_button("Answers (to continue later)", saved_answers_json(answers), file_name="immunoprep-answers.json",
-                         mime="application/json", key="dl_answers")
-    middle.download_button("Result (JSON)", assessment_json(assessment), file_name="immunoprep-result.json",
-                           mime="application/json", key="dl_result_json")
-    right.download_button("Result (CSV)", results_csv([summary_row(answers, assessment, label)]),
-                          file_name="immunoprep-result.csv", mime="text/csv", key="dl_result_csv")
-    st.download_button("FHIR QuestionnaireResponse", json.dumps(questionnaire_response(answers), indent=2),
-                       file_name="immunoprep-fhir.json", mime="application/fhir+json", key="dl_fhir")

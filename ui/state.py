@@ -9,15 +9,16 @@ from typing import Any
 
 import streamlit as st
 
-from questionnaire import load_definition, validate_answers
+from questionnaire import validate_answers
 
-KEYS = ("role", "step", "answers", "errors", "label", "show_rule_ids", "pdf_cache", "notice")
+KEYS = ("role", "step", "answers", "errors", "label", "show_rule_ids", "pdf_cache", "notice", "saved_answers")
 WIDGET_PREFIX = "q_"
 
 
 def init() -> None:
     defaults = {"role": None, "step": "start", "answers": {}, "errors": {}, "label": "", "show_rule_ids": False,
-                "pdf_cache": None, "notice": None}
+                "pdf_cache": None, "notice": None, "saved_answers": None, "nav_serial": 0, "nav_from_sidebar": False,
+                "uploads_serial": 0}
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
 
@@ -69,20 +70,37 @@ def clear_widgets() -> None:
 
 
 def new_patient() -> None:
-    """Forget every answer, result and label of this session."""
+    """Forget every answer, result, label and uploaded file of this session."""
     role = st.session_state.get("role")
+    uploads = st.session_state.get("uploads_serial", 0)
     clear_widgets()
     for key in KEYS:
         st.session_state.pop(key, None)
+    for key in [k for k in st.session_state.keys() if str(k).startswith("resume_")]:
+        del st.session_state[key]
     init()
+    # A file uploader keeps its file in the browser until it is drawn under a new key.
+    st.session_state["uploads_serial"] = uploads + 1
     st.session_state["role"] = role
-    st.session_state["step"] = "nurse" if role == "nurse" else "start"
+    go("nurse" if role == "nurse" else "start", from_sidebar=True)
     st.session_state["notice"] = "All answers and results were cleared."
 
 
-def go(step: str) -> None:
+def go(step: str, from_sidebar: bool = False) -> None:
+    """Move to another step (use as an on_click callback): the next run opens it at the top."""
     st.session_state["step"] = step
+    st.session_state["nav_serial"] = st.session_state.get("nav_serial", 0) + 1
+    st.session_state["nav_from_sidebar"] = from_sidebar
 
 
-def question_ids() -> list[str]:
-    return [q.id for q in load_definition().questions]
+def answer_count() -> int:
+    return len(answers())
+
+
+def mark_saved() -> None:
+    """The answers file was downloaded: leaving the page now loses nothing that was not saved."""
+    st.session_state["saved_answers"] = dict(answers())
+
+
+def unsaved() -> bool:
+    return bool(answers()) and st.session_state.get("saved_answers") != answers()
