@@ -232,7 +232,9 @@ def _answered_items(items: Any, problems: list[Problem]) -> Iterator[dict[str, A
         if answers is not None:
             yield item
         # Answers may carry their own child items (questions asked because of that answer).
-        nested = [item.get("item")] + ([a.get("item") for a in answers if isinstance(a, Mapping)] if isinstance(answers, list) else [])
+        nested = [item.get("item")]
+        if isinstance(answers, list):
+            nested += [answer.get("item") for answer in answers if isinstance(answer, Mapping)]
         children: list[Any] = []
         for group in nested:
             if isinstance(group, list):
@@ -357,13 +359,12 @@ def _response_problem(resource: Any) -> Problem | None:
     return None
 
 
-def _response_in_bundle(resource: Mapping[str, Any]) -> Any:
+def _response_in_bundle(bundle: Mapping[str, Any]) -> Any:
     """The one QuestionnaireResponse in a Bundle (tools often export one), else the Bundle itself."""
-    entries = resource.get("entry")
-    found = [e.get("resource") for e in entries if isinstance(e, Mapping)
-             and isinstance(e.get("resource"), Mapping) and e["resource"].get("resourceType") == "QuestionnaireResponse"] \
-        if isinstance(entries, list) else []
-    return found[0] if len(found) == 1 else resource
+    entries = bundle.get("entry") if isinstance(bundle.get("entry"), list) else []
+    resources = [entry.get("resource") for entry in entries if isinstance(entry, Mapping)]
+    responses = [r for r in resources if isinstance(r, Mapping) and r.get("resourceType") == "QuestionnaireResponse"]
+    return responses[0] if len(responses) == 1 else bundle
 
 
 def answers_from_questionnaire_response(resource: Any) -> tuple[dict[str, Any], list[Problem]]:
