@@ -201,6 +201,9 @@ def questionnaire_response(answers: Any, authored: dt.datetime | None = None) ->
 # --- Reading a QuestionnaireResponse back (from ImmunoPrep or another FHIR forms tool) ---------
 
 _NO_ANSWER = object()  # an answer that says "not asked" or "declined": as if the question was skipped
+_OTHER_QUESTIONNAIRE = ("is a FHIR form response for a different questionnaire, not the ImmunoPrep questions. "
+                        "Please choose a file with answers to ImmunoPrep's questions")
+_UNREADABLE_PARTS = "has parts that could not be read; they were left out"
 
 
 class _Unreadable(ValueError):
@@ -243,7 +246,7 @@ def _answered_items(items: Any, problems: list[Problem]) -> Iterator[dict[str, A
                 unreadable = True
         stack.extend(reversed(children))
     if unreadable:
-        problems.append(_file_problem("part of the form response could not be read and was left out"))
+        problems.append(_file_problem(_UNREADABLE_PARTS))
 
 
 def _value_of(answer: Any) -> tuple[str, Any]:
@@ -352,8 +355,7 @@ def _response_problem(resource: Any) -> Problem | None:
         return _file_problem(f"is a FHIR record of another kind ({shown}), not a form response with answers")
     canonical = resource.get("questionnaire")
     if canonical is not None and not _refers_to_immunoprep(canonical):
-        return _file_problem("is a FHIR form response for a different questionnaire, not the ImmunoPrep questions. "
-                             "Please choose a file with answers to ImmunoPrep's questions")
+        return _file_problem(_OTHER_QUESTIONNAIRE)
     if resource.get("status") == "entered-in-error":
         return _file_problem("is a form response marked as entered in error, so it was not loaded")
     return None
@@ -407,7 +409,7 @@ def answers_from_questionnaire_response(resource: Any) -> tuple[dict[str, Any], 
         problems.append(Problem(question_id, f"{questions[question_id].label}: has more than one answer; please give one"))
     if unknown_questions and not raw and resource.get("questionnaire") is None:
         # No questionnaire named and not one of our questions answered: say so once, not per item.
-        return {}, [_file_problem("is a FHIR form response for a different questionnaire, not the ImmunoPrep questions")]
+        return {}, [_file_problem(_OTHER_QUESTIONNAIRE)]
     return raw, list({str(p): p for p in problems}.values())
 
 

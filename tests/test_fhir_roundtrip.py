@@ -7,8 +7,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import textstat
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from questionnaire import Answers, load_definition, validate_answers
 from reports import answers_from_file_text, answers_from_questionnaire_response, questionnaire_resource, questionnaire_response
@@ -90,6 +94,8 @@ def test_questionnaire_canonical_with_or_without_version(canonical):
 def test_files_that_are_not_immunoprep_answers_say_so_plainly(resource, expected):
     answers, problems = loaded(resource)
     assert answers == Answers() and len(problems) == 1 and problems[0].startswith(expected)
+    message = "This " + problems[0].removeprefix("file: ")
+    assert textstat.flesch_kincaid_grade(message) <= 8.0, message
 
 
 def test_bundle_with_one_response_is_read():
@@ -141,6 +147,28 @@ def test_malformed_responses_give_problems_not_exceptions(resource):
     questions = {q.id for q in load_definition().questions}
     assert answers == Answers() and problems
     assert all(p.field in questions | {"file"} and "Error" not in p.message and "[" not in p.message for p in problems)
+
+
+question_ids = st.sampled_from([q.id for q in load_definition().questions] + ["about_you", "x", ""])
+fhir_values = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
+                        st.sampled_from(["unknown", "yes", "multiple_myeloma", "imid", "asked-unknown"]))
+answer_values = st.dictionaries(
+    st.sampled_from(["valueCoding", "valueString", "valueInteger", "valueDecimal", "valueQuantity", "valueBoolean", "item"]),
+    fhir_values | st.dictionaries(st.sampled_from(["system", "code", "display", "value", "unit"]), fhir_values, max_size=3),
+    max_size=2)
+items = st.recursive(
+    st.fixed_dictionaries({"linkId": question_ids}, optional={"answer": st.lists(answer_values | fhir_values, max_size=3) | fhir_values}),
+    lambda children: st.fixed_dictionaries({"linkId": question_ids}, optional={"item": st.lists(children, max_size=3) | fhir_values}),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(items | fhir_values, max_size=5))
+def test_any_response_shape_gives_answers_or_problems_never_an_exception(item_list):
+    answers, problems = answers_from_file_text(json.dumps(other_tool_response(item_list)))
+    questions = {q.id for q in load_definition().questions}
+    assert isinstance(answers, Answers)
+    assert all(p.field in questions | {"file"} and p.message for p in problems)
 
 
 def test_deeply_nested_groups_do_not_overflow():
