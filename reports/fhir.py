@@ -288,7 +288,7 @@ def _choice_value(question: Question, kind: str, value: Any) -> Any:
         if isinstance(code, str) and code in question.option_ids:
             return code
         shown = value.get("display") or code
-        raise _Unreadable(f'the answer "{shown}" is not one of the choices' if isinstance(shown, str)
+        raise _Unreadable(f'the answer "{shown.strip()[:60]}" is not one of the choices' if isinstance(shown, str)
                           else "has an answer that is not one of the choices")
     if kind == "valueString" and isinstance(value, str):
         option = _option_from_text(question, value)
@@ -405,7 +405,7 @@ def answers_from_questionnaire_response(resource: Any) -> tuple[dict[str, Any], 
             raw.pop(question.id, None)
         else:
             raw[question.id] = values[0]
-    for question_id in answered_twice:
+    for question_id in sorted(answered_twice):
         problems.append(Problem(question_id, f"{questions[question_id].label}: has more than one answer; please give one"))
     if unknown_questions and not raw and resource.get("questionnaire") is None:
         # No questionnaire named and not one of our questions answered: say so once, not per item.
