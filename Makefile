@@ -4,11 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 # Debian packages the full test suite needs: a browser for UI tests, pdftoppm to render PDFs,
-# and a CJK fallback font for names such as 李小龍 in the PDF.
-SYSTEM_PACKAGES := chromium poppler-utils fonts-droid-fallback fonts-dejavu-core
+# a CJK fallback font for names such as 李小龍 in the PDF, and npm for LHC-Forms (FHIR round trip).
+SYSTEM_PACKAGES := chromium poppler-utils fonts-droid-fallback fonts-dejavu-core npm
+LFORMS := tests/lforms
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test bench load system-deps clean
+.PHONY: run test bench load system-deps lforms clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (try: sudo apt-get install python3.11 python3.11-venv python3.11-dev)"; exit 1; }
@@ -31,12 +32,17 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing="$$missing fonts-droid-fallback"; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages needed by the tests:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: $(VENV)/.dev system-deps
+# NLM's LHC-Forms, pinned in tests/lforms/package-lock.json, for the FHIR round-trip browser test.
+lforms: system-deps
+	@[ -d $(LFORMS)/node_modules ] || npm ci --prefix $(LFORMS)
+
+test: $(VENV)/.dev system-deps lforms
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.dev

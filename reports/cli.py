@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from questionnaire import answers_from_json, answers_schema, load_definition, validate_answers
+from questionnaire import answers_schema, load_definition, validate_answers
 from rules import RuleEngineError, assess
 
 from .exports import assessment_json, label_slug, results_csv, summary_row, write_atomic
 from .failures import describe_failure
-from .fhir import questionnaire_response
+from .fhir import answers_from_file_text, questionnaire_response
 from .pdf import build_pdf, clean_label
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -93,7 +93,7 @@ def _emit(target: str, data: bytes | str, stdout: TextIO) -> None:
 
 
 def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
-    answers, problems = answers_from_json(_read_text(args.answers, "answers"))
+    answers, problems = answers_from_file_text(_read_text(args.answers, "answers"))
     if problems:
         raise InputProblem([str(p) for p in problems])
     assessment = _assessment(answers)
@@ -249,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m reports", description="ImmunoPrep summaries from the command line (education, not medical advice).")
     commands = main.add_subparsers(dest="command", required=True)
     summary = commands.add_parser("summary", help="one person's answers JSON → assessment JSON / PDF / FHIR")
-    summary.add_argument("answers", help="answers JSON file (or - for standard input)")
+    summary.add_argument("answers", help="answers JSON file or a FHIR QuestionnaireResponse (or - for standard input)")
     summary.add_argument("--json", metavar="OUT", help="write the assessment JSON (- for standard output; the default)")
     summary.add_argument("--pdf", metavar="OUT.pdf", help="write the PDF summary")
     summary.add_argument("--fhir", metavar="OUT.json", help="write a FHIR QuestionnaireResponse")
