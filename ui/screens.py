@@ -30,8 +30,13 @@ def ask_before_clearing() -> None:
         state.new_patient()
 
 
+def _stop_asking() -> None:
+    st.session_state.pop("confirm_clear", None)
+
+
 def confirm_clear_dialog() -> None:
-    if not st.session_state.pop("confirm_clear", False):
+    """The confirmation, open until Yes, No or closed (the question stays asked across reruns until then)."""
+    if not st.session_state.get("confirm_clear"):
         return
     count = len(state.answers())
     title = f"Clear all {count} answers?" if count != 1 else "Clear your 1 answer?"
@@ -40,11 +45,16 @@ def confirm_clear_dialog() -> None:
         st.markdown("This removes every answer, the summary and any file you loaded from this page. "
                     "It cannot be undone. If you want to keep them, save your answers first.")
         yes, no = st.columns(2)
-        yes.button("Yes, clear everything", type="primary", key="confirm_clear_yes", on_click=state.new_patient,
-                   use_container_width=True)
-        no.button("No, keep my answers", key="confirm_clear_no", use_container_width=True)
+        # A dialog closes only when the app reruns from inside it (Streamlit's documented way).
+        if yes.button("Yes, clear everything", type="primary", key="confirm_clear_yes", use_container_width=True):
+            _stop_asking()
+            state.new_patient()
+            st.rerun()
+        if no.button("No, keep my answers", key="confirm_clear_no", use_container_width=True):
+            _stop_asking()
+            st.rerun()
 
-    st.dialog(title)(body)()
+    st.dialog(title, on_dismiss=_stop_asking)(body)()
 
 
 def start() -> None:

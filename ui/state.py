@@ -11,7 +11,8 @@ import streamlit as st
 
 from questionnaire import validate_answers
 
-KEYS = ("role", "step", "answers", "errors", "label", "show_rule_ids", "pdf_cache", "notice", "saved_answers")
+KEYS = ("role", "step", "answers", "errors", "label", "show_rule_ids", "pdf_cache", "notice", "saved_answers",
+        "nurse_tab", "nurse_tab_section")
 WIDGET_PREFIX = "q_"
 
 

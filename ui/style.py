@@ -11,6 +11,8 @@ CSS = """
 .ip-urgent ul { margin: 0.25rem 0 0.4rem 1.2rem; padding: 0; }
 .ip-urgent li, .ip-urgent p { font-size: 1.05rem; line-height: 1.45; margin: 0.2rem 0; color: inherit; }
 .ip-urgent-footer { font-style: italic; }
+.ip-sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+              clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 </style>
 """
 

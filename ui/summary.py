@@ -18,7 +18,7 @@ from .widgets import md_escape
 
 LOG = logging.getLogger("immunoprep")
 LEVEL_MARK = {"commonly_considered": "●", "may_be_considered": "◐", "not_typical": "○"}
-PRINT_BUTTON = """<button class="ip-print" type="button" onclick="window.print()">🖨 Print this page</button>"""
+PRINT_BUTTON = """<button class="ip-print" type="button" onclick="window.print()">Print this page</button>"""
 
 
 def _log_failure(what: str, error: BaseException) -> None:
@@ -78,7 +78,7 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
 
 def save_answers_button(answers: Answers, key: str, label: str = "") -> None:
     """'Save my answers to continue later': on every step, so nobody has to reach the end to keep them."""
-    st.download_button("💾 Save my answers to continue later", saved_answers_json(answers),
+    st.download_button("Save my answers to continue later", saved_answers_json(answers), icon=":material/save:",
                        file_name=download_name("answers", label, dt.date.today()), mime="application/json",
                        key=key, on_click=state.mark_saved,
                        help="Downloads a small file to your device. Nothing is kept on our server.")
