@@ -104,3 +104,143 @@ def test_typing_then_enter_picks_only_the_highlighted_option(server, browser, qu
     _choose_many(page, question, typed)
     assert _chips(page, question) == expected
     page.close()
+
+
+PAGE_STATE = """() => ({
+    scroll: document.querySelector('[data-testid=stMain]').scrollTop,
+    focused: document.activeElement.tagName + ':' + document.activeElement.textContent.trim(),
+    announced: (document.getElementById('ip-live') || {}).textContent || '',
+    query: location.search,
+})"""
+
+
+def _state_after(page, wait_ms: int = 600) -> dict:
+    page.wait_for_timeout(wait_ms)  # the arrival script waits for the new heading, then acts
+    return page.evaluate(PAGE_STATE)
+
+
+def test_each_step_opens_at_the_top_with_focus_on_its_heading_and_is_announced(server, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 700})
+    page.goto(server)
+    page.get_by_role("button", name="I am a patient or family member").click()
+    wait_idle(page)
+    page.locator("[data-testid=stMain]").evaluate("main => main.scrollTop = 5000")
+    _next(page)
+    state = _state_after(page)
+    assert state["scroll"] == 0 and state["focused"] == "H2:Your cancer"
+    assert state["announced"].startswith("Step 2 of ") and state["announced"].endswith(": Your cancer")
+    assert "step=your_cancer" in state["query"] and "role=patient" in state["query"]
+    page.keyboard.press("Tab")  # the next Tab reaches the first question (or its help), not the page chrome
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label') || ''")
+    assert "What type of cancer do you have?" in focused, focused
+    page.close()
+
+
+def test_back_button_goes_to_the_previous_step_and_reload_stays_in_the_app(server, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 700})
+    _to_treatments(page, server, cancer="Large B")
+    page.go_back()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Your cancer", level=2)).to_be_visible()
+    kept = page.get_by_role("combobox", name="What type of cancer do you have?")
+    shown = (kept.input_value() or "") + page.locator("[data-testid=stSelectbox]").first.inner_text()
+    assert "Large B-cell lymphoma" in shown  # Back moved a step; nothing was lost
+    warnings = []
+    page.on("dialog", lambda dialog: (warnings.append(dialog.type), dialog.accept()))
+    page.reload()
+    wait_idle(page)
+    assert warnings == ["beforeunload"]  # unsaved answers: the browser asked first
+    expect(page.get_by_role("heading", name="Your cancer", level=2)).to_be_visible()  # still in the app, same step
+    expect(page.get_by_text("The page was reloaded, so your answers were cleared")).to_be_visible()
+    page.close()
+
+
+def test_no_leave_warning_once_the_answers_are_saved(server, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 700})
+    page.goto(server)
+    page.get_by_role("button", name="I am a patient or family member").click()
+    wait_idle(page)
+    age = page.get_by_role("textbox", name="How old are you? (years)")
+    age.fill("61")
+    age.press("Enter")
+    wait_idle(page)
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Save my answers to continue later").click()
+    assert saved.value.suggested_filename.startswith("immunoprep-answers-") and '"age": 61' in Path(saved.value.path()).read_text()
+    wait_idle(page)
+    warnings = []
+    page.on("dialog", lambda dialog: (warnings.append(dialog.type), dialog.accept()))
+    page.reload()
+    wait_idle(page)
+    assert warnings == []
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_the_summary_opens_with_the_urgent_box_in_view(server, browser, shots, viewport):
+    page = browser.new_page(viewport=viewport)
+    _to_treatments(page, server)
+    _choose_many(page, IMMUNOTHERAPY, "checkpoint")
+    _choose_many(page, SYMPTOMS, "diarrhoea")
+    page.locator("[data-testid=stMain]").evaluate("main => main.scrollTop = 5000")
+    if viewport["width"] < 500:  # on a phone the sidebar is behind its button
+        page.get_by_role("button", name="Open sidebar").or_(page.locator("[data-testid=stExpandSidebarButton]")).first.click()
+        wait_idle(page)
+    page.get_by_role("button", name="Skip to summary").click()
+    wait_idle(page)
+    state = _state_after(page)
+    assert state["focused"] == "H2:Your summary" and state["scroll"] == 0
+    box = page.get_by_role("alert").filter(has_text="Call your cancer care team now").bounding_box()
+    assert box and 0 <= box["y"] < viewport["height"] - 40, box  # its heading is on screen
+    centre = (box["x"] + box["width"] / 2, box["y"] + 20)
+    on_top = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.ip-urgent')", centre)
+    assert on_top, "something (the sidebar?) covers the urgent box"
+    shots(page, f"journey-summary-urgent-{'phone' if viewport['width'] < 500 else 'desktop'}")
+    page.close()
+
+
+def test_new_patient_asks_first_and_clears_the_uploaded_file(server, browser, tmp_path):
+    from questionnaire import Answers
+    from reports import saved_answers_json
+
+    saved = tmp_path / "immunoprep-answers-2026-11-23.json"
+    saved.write_text(saved_answers_json(Answers(cancer_type="kidney", stage="metastatic", age=66)))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    page.get_by_role("button", name="I am a nurse or clinician").click()
+    wait_idle(page)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("Continue with saved answers").click()
+    sidebar.locator("input[type=file]").set_input_files(str(saved))
+    sidebar.get_by_role("button", name="Load these answers").click()
+    wait_idle(page)
+    expect(page.get_by_text("Loaded 3 answers from your file.")).to_be_visible()
+    page.get_by_role("button", name="New patient").click()
+    wait_idle(page)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Clear all 3 answers?")
+    dialog.get_by_role("button", name="Yes, clear everything").click()
+    wait_idle(page)
+    expect(page.get_by_text("All answers and results were cleared.")).to_be_visible()
+    sidebar.get_by_text("Continue with saved answers").click()
+    expect(sidebar.get_by_text(saved.name)).to_have_count(0)  # the previous patient's file is gone
+    expect(sidebar.get_by_role("button", name="Load these answers")).to_have_count(0)
+    page.close()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("immunoprep-result-2026-11-23.json", b'{"tool": {"name": "ImmunoPrep"}, "categories": []}',
+     "This looks like your summary file, not your answers file"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "This is a picture, not an answers file"),
+])
+def test_a_wrong_file_gets_plain_words(server, browser, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(server)
+    page.get_by_text("Continue with saved answers").first.click()
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    shown = page.get_by_role("listitem").filter(has_text=message)
+    expect(shown).to_be_visible()
+    expect(shown).to_contain_text("Choose the file named immunoprep-answers-")
+    page.close()

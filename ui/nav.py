@@ -45,8 +45,8 @@ _ARRIVE_JS = """<script>
     setTimeout(() => { live.textContent = announce; }, 150);
     if (closeSidebar && window.innerWidth < 768) {
       const sidebar = document.querySelector('[data-testid="stSidebar"]');
-      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-      if (sidebar && close && sidebar.getAttribute('aria-expanded') === 'true') close.click();
+      const close = document.querySelector('button[aria-label="Collapse sidebar"]');
+      if (sidebar && close && sidebar.getAttribute('data-collapsed') === 'false') close.click();
     }
   };
   arrive();
