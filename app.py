@@ -20,6 +20,8 @@ nav.sync_url(screens.steps_for_role)
 
 with st.sidebar:
     st.markdown("**ImmunoPrep** · education, not medical advice")
+    st.radio("Text size", ["normal", "large"], key="text_size", horizontal=True, format_func=str.capitalize,
+             help="Large text on this page, and a large-print PDF (body text 14 pt or more).")
     role = st.session_state["role"]
     if role is not None:
         st.button("New patient" if role == "nurse" else "Start again", use_container_width=True, key="new_patient",
