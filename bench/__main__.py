@@ -179,6 +179,20 @@ def bench_app(report: Report) -> None:
     results = statistics.median(times)
     report.add("app: results page rerun, server side (PDF cached)", f"{results * 1e3:.0f} ms", "≤ 200 ms", verdict(results <= 0.2))
 
+    # A warning sign is checked by the rules on the step where it is chosen: the slowest ordinary click.
+    app.session_state["step"] = "treatments"
+    app.session_state["answers"] = {"cancer_type": "dlbcl", "disease_course": "refractory",
+                                    "current_immunotherapy": ["car_t"]}
+    app.run()
+    times = []
+    for signs in (["fever"], ["fever", "confusion"], ["none"], ["seizure"], ["diarrhoea"]):
+        start = time.perf_counter()
+        app.multiselect(key="q_current_symptoms").set_value(signs).run()
+        times.append(time.perf_counter() - start)
+    step = statistics.median(times)
+    report.add("app: choose a warning sign (urgent panel on the step), server side", f"{step * 1e3:.0f} ms", "≤ 200 ms",
+               verdict(step <= 0.2))
+
     from tests.browser import free_port
 
     port = free_port()

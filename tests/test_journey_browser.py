@@ -244,3 +244,64 @@ def test_a_wrong_file_gets_plain_words(server, browser, tmp_path, name, content,
     expect(shown).to_be_visible()
     expect(shown).to_contain_text("Choose the file named immunoprep-answers-")
     page.close()
+
+
+FOCUSED_NAME = """() => {
+    const e = document.activeElement;
+    if (e.type === 'radio' || e.type === 'checkbox') return (e.closest('label') || e).innerText.trim();
+    return (e.getAttribute('aria-label') || e.innerText || e.value || '').trim();
+}"""
+
+
+def _tab_to(page, name: str, presses: list, limit: int = 60) -> None:
+    """Press Tab until the focused element's name starts with `name` (counting every key press)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        presses.append("Tab")
+        if page.evaluate(FOCUSED_NAME).startswith(name):
+            return
+    raise AssertionError(f"Tab never reached {name!r}; last focus: {page.evaluate(FOCUSED_NAME)!r}")
+
+
+def _key(page, key: str, presses: list) -> None:
+    page.keyboard.press(key)
+    presses.append(key)
+    wait_idle(page)
+
+
+def test_keyboard_only_patient_journey_to_the_pdf(server, browser, shots):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    presses: list[str] = []
+    page.goto(server)
+    wait_idle(page)
+    _tab_to(page, "I am a patient or family member", presses)
+    _key(page, "Enter", presses)
+    _tab_to(page, "How old are you?", presses)
+    page.keyboard.type("58")
+    _key(page, "Enter", presses)
+    _tab_to(page, "Next", presses)
+    _key(page, "Enter", presses)
+    _tab_to(page, "What type of cancer do you have?", presses)
+    page.keyboard.type("Large B")
+    _key(page, "Enter", presses)
+    # Radio groups: Tab enters the group, arrow keys choose (as in any web form).
+    _tab_to(page, "I have not had treatment for it yet", presses)
+    for _ in range(3):  # → responding → relapsed → refractory
+        _key(page, "ArrowDown", presses)
+    while not page.get_by_role("heading", name="Check your answers", level=2).count():
+        _tab_to(page, "Next", presses)
+        _key(page, "Enter", presses)
+    for answer in ("58 years", "Large B-cell lymphoma (for example DLBCL)", "It did not respond, or grew during treatment"):
+        expect(page.get_by_role("cell", name=answer)).to_be_visible()
+    _tab_to(page, "See my summary", presses)
+    _key(page, "Enter", presses)
+    page.wait_for_timeout(600)
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Your summary"
+    _tab_to(page, "Download the PDF", presses)
+    with page.expect_download() as pdf:
+        page.keyboard.press("Enter")
+        presses.append("Enter")
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+    shots(page, "journey-keyboard-summary")
+    assert len(presses) < 200, f"{len(presses)} key presses"
+    page.close()
