@@ -194,13 +194,13 @@ def _results_app(answers):
 
 
 def test_app_engine_failure_keeps_answers_and_recovers(monkeypatch, caplog):
-    import ui.screens
+    import ui.summary
 
     def broken(_answers):
         raise RuleEngineError("rule engine failed in immunoprep_findings_0: injected")
 
     answers = {"cancer_type": "cutaneous_melanoma", "stage": "metastatic"}
-    monkeypatch.setattr(ui.screens, "assess", broken)
+    monkeypatch.setattr(ui.summary, "assess", broken)
     app = _results_app(answers).run()
     assert not app.exception
     assert any("summary could not be made" in e.value for e in app.error)

@@ -132,7 +132,8 @@ def test_values_out_of_range_are_reported_by_the_usual_validation():
                                     {"linkId": "age", "answer": [{"valueInteger": 50}]}])
     answers, problems = loaded(resource)
     assert answers == Answers(age=50)
-    assert problems == ["lvef_percent: Heart pumping strength (LVEF) must be between 5 and 85%"]
+    assert problems == ["lvef_percent: That looks too high for heart pumping strength (LVEF). "
+                        "Please check it: most people type a number between 5 and 85%."]
 
 
 @pytest.mark.parametrize("resource", [

@@ -56,9 +56,9 @@ def _pdf(answers: Answers, assessment: Assessment, label: str, large_print: bool
                 cached = (cache_key, build_pdf(assessment, answers, label=label, large_print=large_print))
             except Exception as error:  # any fpdf2/font failure: never offer a broken or partial file
                 _log_failure("PDF build", error)
-                cached = (cache_key, None)
+                cached = None  # nothing cached, so "Try the PDF again" really tries again
         st.session_state["pdf_cache"] = cached
-    return cached[1]
+    return cached[1] if cached else None
 
 
 def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: dt.date) -> None:
