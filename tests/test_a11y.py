@@ -45,6 +45,7 @@ TARGETS_JS = """() => {
     seen.add(t);
     if (t.closest('[aria-hidden=true], [inert], template, [data-stale=true]')) continue;
     if (el.matches('input[type=file]')) continue;  // opened by its visible "Upload" button
+    if (t.closest('[style*="clip-path: inset(50%)"]')) continue;  // visually hidden (a screen reader's Dismiss)
     if (t.matches('[data-testid=stSkipToContent]') && t !== document.activeElement) continue;  // shown on focus
     if (t.tagName === 'A' && t.closest('p, li')) continue;  // links inside a sentence: WCAG 2.5.8 inline exception
     const r = t.getBoundingClientRect(), cs = getComputedStyle(t);
@@ -115,6 +116,8 @@ class Walk:
     def record(self, screen: str, scroll_to: str | None = None) -> None:
         page = self.page
         page.mouse.move(0, 0)
+        # a list closed with Escape fades out; axe would measure its half-transparent options
+        page.wait_for_function("() => !document.querySelector('[role=listbox]')", timeout=5000)
         if scroll_to and page.locator(scroll_to).count():
             page.locator(scroll_to).first.scroll_into_view_if_needed()
         self.axe[screen] = serious_violations(page)

@@ -80,8 +80,10 @@ button:focus-visible, a:focus-visible, summary:focus-visible, [role="tab"]:focus
   overflow-wrap: anywhere;
 }
 [role="option"], [role="option"] * { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; line-height: 1.2 !important; }
+  text-overflow: clip !important; line-height: 1.15 !important; }
 [role="option"] { padding-top: 0 !important; padding-bottom: 0 !important; }
+[role="option"] > div { height: auto !important; max-height: none !important; padding-top: 0 !important;
+                        padding-bottom: 0 !important; }
 [data-tag] { max-width: 100% !important; height: auto !important; min-height: 1.75rem; }
 [data-tag] > span { white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
                     line-height: 1.3; padding: 0.2rem 0; }
