@@ -20,14 +20,16 @@ WORD_JOINER = "\u2060"
 UNKNOWN_NUMBER = "I don't know"
 
 
-def short_name(question: Question) -> str:
-    """The question's short label without a trailing '(…)': 'Bilirubin', 'Heart pumping strength'."""
-    return re.sub(r"\s*\([^()]*\)$", "", question.label) or question.label
+def short_name(question: Question, audience: str = "patient") -> str:
+    """A short name without a trailing '(…)': 'Bilirubin' (the patient's wording is a whole question,
+    so patients get the short label; nurses the words they see, 'Prior lines of systemic therapy')."""
+    name = question.label if audience == "patient" else question.nurse
+    return re.sub(r"\s*\([^()]*\)$", "", name) or name
 
 
 def unknown_label(question: Question, audience: str) -> str:
     """'I don't know' names its question (a checkbox's label is its accessible name)."""
-    return f"{UNKNOWN_NUMBER if audience == 'patient' else 'Unknown'} ({short_name(question)})"
+    return f"{UNKNOWN_NUMBER if audience == 'patient' else 'Unknown'} ({short_name(question, audience)})"
 
 
 def help_label(question: Question) -> str:
