@@ -15,7 +15,7 @@ except ValueError as error:  # a question or rule file failed its checks (Defini
     st.stop()
 
 state.init()
-style.apply()
+style.apply(st.session_state.get("text_size") == "large")
 nav.sync_url(screens.steps_for_role)
 
 with st.sidebar:

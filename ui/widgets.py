@@ -20,6 +20,23 @@ WORD_JOINER = "\u2060"
 UNKNOWN_NUMBER = "I don't know"
 
 
+def short_name(question: Question, audience: str = "patient") -> str:
+    """A short name without a trailing '(…)': 'Bilirubin' (the patient's wording is a whole question,
+    so patients get the short label; nurses the words they see, 'Prior lines of systemic therapy')."""
+    name = question.label if audience == "patient" else question.nurse
+    return re.sub(r"\s*\([^()]*\)$", "", name) or name
+
+
+def unknown_label(question: Question, audience: str) -> str:
+    """'I don't know' names its question (a checkbox's label is its accessible name)."""
+    return f"{UNKNOWN_NUMBER if audience == 'patient' else 'Unknown'} ({short_name(question, audience)})"
+
+
+def help_label(question: Question) -> str:
+    """One help control per question, named after it."""
+    return f"Where do I find this? ({short_name(question)})"
+
+
 def md_escape(text: str) -> str:
     """Show text literally where Streamlit would read Markdown (labels, markdown blocks)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, str(text)))
@@ -136,7 +153,7 @@ def _render_report(question: Question, label: str) -> None:
     test = report.test[:1].upper() + report.test[1:]
     unknown = bool(st.session_state.get(key + "_unknown"))
     change = {"on_change": _on_report_change, "args": (question,)}
-    st.markdown(f"**{md_escape(label)}**", help=question.help)
+    st.markdown(f"**{md_escape(label)}**")  # its help is the "Where do I find this?" box below
     result, unit, upper = st.columns([2, 2, 2], vertical_alignment="bottom")
     with result:
         st.text_input(f"{test} result, as printed", key=key + "_result", placeholder="for example 30",
@@ -147,7 +164,7 @@ def _render_report(question: Question, label: str) -> None:
         st.text_input("Top of the normal range", key=key + "_upper", placeholder="for example 20", disabled=unknown,
                       help="The normal range is printed next to the result, for example 3 - 20. "
                            "Type the higher number.", **change)
-    st.checkbox(UNKNOWN_NUMBER, key=key + "_unknown", **change)
+    st.checkbox(unknown_label(question, "patient"), key=key + "_unknown", **change)
     stored = state.answers().get(question.id)
     if isinstance(stored, (int, float)) and not unknown and key + "_confirm" not in st.session_state:
         st.info(ratio_words(stored), icon="ℹ️")
@@ -169,7 +186,9 @@ def render(question: Question, audience: str = "patient") -> None:
     # backslashes into the aria-label that screen readers read out.
     label = _wording(question, audience)
     help_text = question.help
-    common: dict[str, Any] = {"key": key, "help": help_text, "on_change": _on_change, "args": (question,)}
+    # Patients get one help control per question (the box below); nurses keep the "?" tooltip.
+    common: dict[str, Any] = {"key": key, "help": help_text if audience == "nurse" else None,
+                              "on_change": _on_change, "args": (question,)}
     as_printed = question.report is not None and audience == "patient"  # lab value as on the report
     if not as_printed:
         _seed(question)
@@ -187,7 +206,7 @@ def render(question: Question, audience: str = "patient") -> None:
         # No "Select all" row: typing then Enter must pick the one highlighted option, never every
         # match (it once added a drug the person never had). "contains" matching keeps typed words literal.
         st.multiselect(label, question.option_ids, format_func=_option_label(question, audience),
-                       placeholder="Choose all that apply…", select_all=False, filter_mode="contains", **common)
+                       placeholder="Choose all that apply…", select_all=False, filter_mode="contains", wrap=True, **common)
     elif question.type == "number":
         low, high = question.range
         columns = st.columns([3, 2], vertical_alignment="bottom")
@@ -195,12 +214,12 @@ def render(question: Question, audience: str = "patient") -> None:
             st.text_input(number_label(question, audience), placeholder=f"{low:g}–{high:g}",
                           disabled=bool(st.session_state.get(key + "_unknown")), **common)
         with columns[1]:
-            st.checkbox(UNKNOWN_NUMBER if audience == "patient" else "Unknown", key=key + "_unknown",
+            st.checkbox(unknown_label(question, audience), key=key + "_unknown",
                         on_change=_on_change, args=(question,))
     else:
         st.text_input(label, max_chars=question.max_length, **common)
     if audience == "patient":
-        with st.expander("Where do I find this?"):
+        with st.expander(md_escape(help_label(question))):
             st.markdown(help_text)
     problem = state.errors().get(question.id)
     if problem:
