@@ -117,3 +117,17 @@ def fill(page, textbox: str, value: str) -> None:
     box.fill(value)
     box.press("Enter")
     wait_idle(page)
+
+
+def next_step(page) -> None:
+    page.get_by_role("button", name="Next →").click()
+    wait_idle(page)
+
+
+def choose_many(page, question: str, typed: str) -> None:
+    """Type into a multi-choice list and press Enter, as a keyboard user would, then close the list."""
+    page.get_by_role("combobox", name=question).click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.keyboard.press("Escape")

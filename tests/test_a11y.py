@@ -16,7 +16,7 @@ import pytest
 
 from questionnaire import load_definition
 from tests.a11y import contrast, describe, focus_indicator_contrast, serious_violations
-from tests.browser import launch, pick, requires_chromium, streamlit_server, wait_idle
+from tests.browser import choose_many, next_step, pick, requires_chromium, wait_idle
 
 pytestmark = requires_chromium
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -71,37 +71,10 @@ CHIP_TEXT = "[data-tag], [data-tag] > span"
 ROW_TEXT = "[data-testid=stRadioOption] p, [data-testid=stCheckbox] p, [data-testid=stWidgetLabel] p"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with streamlit_server(tmp_path_factory.mktemp("server") / "server.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = launch(playwright)
-        yield instance
-        instance.close()
-
-
 def _heading(page) -> str:
     return page.locator("[data-testid=stMain] h2").first.inner_text()
 
 
-def _next(page) -> None:
-    page.get_by_role("button", name="Next →").click()
-    wait_idle(page)
-
-
-def _choose_many(page, label: str, typed: str) -> None:
-    page.get_by_role("combobox", name=label).click()
-    page.keyboard.type(typed)
-    page.keyboard.press("Enter")
-    wait_idle(page)
-    page.keyboard.press("Escape")
 
 
 class Walk:
@@ -147,7 +120,7 @@ def _walk_patient(browser, server, size: str) -> Walk:
     label = page.locator("[data-testid=stWidgetLabel]").filter(has_text="How old are you?").locator("p").first
     walk.extra["unknown_label_colour"] = label.evaluate("el => getComputedStyle(el).color")
     walk.record("about_you")
-    _next(page)
+    next_step(page)
     page.get_by_role("combobox", name="What type of cancer do you have?").click()
     page.keyboard.type("Bladder or urinary tract cancer that has spread")
     page.wait_for_timeout(300)
@@ -156,11 +129,11 @@ def _walk_patient(browser, server, size: str) -> Walk:
     page.keyboard.press("Escape")
     pick(page, "What type of cancer do you have?", "Non-small")
     walk.record("your_cancer")
-    _next(page)
+    next_step(page)
     walk.record("tumour_tests")
-    _next(page)
+    next_step(page)
     assert _heading(page) == "Treatments so far"
-    _choose_many(page, IMMUNOTHERAPY.patient, "checkpoint")
+    choose_many(page, IMMUNOTHERAPY.patient, "checkpoint")
     page.get_by_role("combobox", name=SYMPTOMS.patient).click()
     page.keyboard.type("tired with headache")
     page.wait_for_timeout(300)
@@ -169,7 +142,7 @@ def _walk_patient(browser, server, size: str) -> Walk:
     page.keyboard.press("Enter")
     wait_idle(page)
     page.keyboard.press("Escape")
-    _choose_many(page, SYMPTOMS.patient, "diarrhoea")
+    choose_many(page, SYMPTOMS.patient, "diarrhoea")
     walk.extra["cut_chips"] = page.evaluate(CUT_TEXT_JS, CHIP_TEXT)
     walk.extra["chips"] = page.locator("[data-tag]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     walk.record("treatments_urgent", scroll_to=".ip-urgent")
@@ -182,14 +155,14 @@ def _walk_patient(browser, server, size: str) -> Walk:
     wait_idle(page)
     walk.extra["after_one_tap"] = _heading(page)
     if walk.extra["after_one_tap"] == "Treatments so far":
-        _next(page)
+        next_step(page)
     walk.extra["cut_rows"] = page.evaluate(CUT_TEXT_JS, ROW_TEXT)
     walk.record("health_now")
-    _next(page)
+    next_step(page)
     walk.record("immune_history")
-    _next(page)
+    next_step(page)
     walk.record("practical")
-    _next(page)
+    next_step(page)
     walk.record("review_urgent")
     page.get_by_role("button", name="See my summary →").click()
     wait_idle(page)
@@ -236,8 +209,8 @@ def _walk_nurse(browser, server, size: str) -> Walk:
     walk.record("nurse_form")
     page.get_by_role("tab", name="Treatment history").click()
     wait_idle(page)
-    _choose_many(page, IMMUNOTHERAPY.nurse, "checkpoint")
-    _choose_many(page, SYMPTOMS.nurse, "Seizure")
+    choose_many(page, IMMUNOTHERAPY.nurse, "checkpoint")
+    choose_many(page, SYMPTOMS.nurse, "Seizure")
     walk.record("nurse_form_urgent", scroll_to=".ip-urgent")
     page.get_by_role("button", name="Show summary →").click()
     wait_idle(page)

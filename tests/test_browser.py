@@ -4,50 +4,21 @@ Screenshots of each step go to $SCREENSHOT_DIR (default: a temporary folder); th
 docs/screenshots/.
 """
 import io
-import os
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from playwright.sync_api import expect
 
-from tests.browser import fill, launch, pick, requires_chromium, streamlit_server, wait_idle
+from tests.browser import fill, next_step, pick, requires_chromium, wait_idle
 
 pytestmark = requires_chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with streamlit_server(tmp_path_factory.mktemp("server") / "server.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = launch(playwright)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return lambda page, name: page.screenshot(path=folder / f"{name}.png", full_page=True)
 
 
 def _choose(page, question, option):
     page.get_by_role("radiogroup", name=question).get_by_text(option, exact=True).click()
     wait_idle(page)
 
-
-def _next(page):
-    page.get_by_role("button", name="Next →").click()
-    wait_idle(page)
 
 
 def test_patient_journey_to_pdf(server, browser, shots):
@@ -66,11 +37,11 @@ def test_patient_journey_to_pdf(server, browser, shots):
     age.press("Enter")
     wait_idle(page)
     _choose(page, "What sex were you assigned at birth?", "Male")
-    _next(page)
+    next_step(page)
     pick(page, "What type of cancer do you have?", "Non-small")
     _choose(page, "How far has the cancer spread?", "It has spread to other parts of the body")
     shots(page, "patient-03-your-cancer")
-    _next(page)
+    next_step(page)
     expect(page.get_by_text("Step 3 of 8", exact=True)).to_be_visible()
     _choose(page, "What was the PD-L1 result on the lung tumour?", "50% or more")
     _choose(page, "Was an EGFR gene change found in the lung tumour?", "No, it was not found")
@@ -80,9 +51,9 @@ def test_patient_journey_to_pdf(server, browser, shots):
     shots(page, "patient-04b-back")
     kept = page.get_by_role("combobox", name="What type of cancer do you have?")
     assert "Non-small cell lung cancer" in (kept.input_value() or "") + page.locator("[data-testid=stSelectbox]").first.inner_text()
-    _next(page)
+    next_step(page)
     for _ in range(5):
-        _next(page)
+        next_step(page)
     shots(page, "patient-05-review")
     expect(page.get_by_text("Check your answers", exact=True)).to_be_visible()
     labels = page.evaluate("() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
@@ -210,7 +181,7 @@ def test_markup_in_free_text_is_shown_literally(server, browser, shots):
     shown = page.get_by_role("alert").filter(has_text="is not a number").inner_text().replace("\u2060", "")
     assert f"Age: '{NUMBER_PAYLOAD[:30]}" in shown and "is not a number" in shown  # quoted, shortened
     assert _injected(page) == clean
-    _next(page)
+    next_step(page)
     pick(page, "What type of cancer do you have?", "Another cancer")
     fill(page, "What is the name of your cancer?", FREE_TEXT_PAYLOAD)
     page.get_by_role("button", name="Skip to summary").click()
