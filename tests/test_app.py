@@ -186,7 +186,7 @@ def test_nurse_form_shows_the_panel_in_clinical_words(app):
 
 @pytest.mark.parametrize("answers, expected_open", [
     ({"cancer_type": "cutaneous_melanoma", "stage": "metastatic"}, "Immune checkpoint inhibitors"),
-    ({"cancer_type": "bladder_nmibc", "stage": "early"}, "Treatment vaccines and BCG"),
+    ({"cancer_type": "bladder_nmibc", "stage": "early", "nmibc_risk_group": "high"}, "Treatment vaccines and BCG"),
     ({"cancer_type": "brain_glioblastoma"}, "Clinical trials"),
 ])
 def test_results_for_answer_sets(app, answers, expected_open):
