@@ -85,7 +85,7 @@ def test_nurse_journey_and_new_patient(server, browser, shots):
     pick(page, "Primary diagnosis", "Multiple myeloma")
     _choose(page, "Disease status", "Relapsed")
     page.get_by_role("tab", name="Treatment history").click()
-    therapies = page.get_by_role("combobox", name="Prior therapies (select all)")
+    therapies = page.get_by_role("combobox", name="Prior therapies (all that apply)")
     for option in ("Immunomodulatory drug", "Proteasome inhibitor", "Anti-CD38"):
         therapies.click()
         page.keyboard.type(option)
