@@ -112,6 +112,16 @@ def pick(page, combobox: str, typed: str) -> None:
     wait_idle(page)
 
 
+def open_tab(page, name: str) -> None:
+    """Open a nurse-form tab and wait for the run its change starts: a pick made while that run
+    replaces the tab's widgets can be lost (CI saw "Primary diagnosis" dropped this way)."""
+    tab = page.get_by_role("tab", name=name)
+    tab.click()
+    wait_idle(page)
+    page.wait_for_function("(name) => [...document.querySelectorAll('[role=tab][aria-selected=true]')]"
+                           ".some(t => t.textContent.includes(name))", arg=name)
+
+
 def fill(page, textbox: str, value: str) -> None:
     box = page.get_by_role("textbox", name=textbox)
     box.fill(value)

@@ -16,7 +16,7 @@ import pytest
 
 from questionnaire import load_definition
 from tests.a11y import contrast, describe, focus_indicator_contrast, serious_violations
-from tests.browser import choose_many, next_step, pick, requires_chromium, wait_idle
+from tests.browser import choose_many, next_step, open_tab, pick, requires_chromium, wait_idle
 
 pytestmark = requires_chromium
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -207,7 +207,7 @@ def _walk_nurse(browser, server, size: str) -> Walk:
     page.get_by_role("button", name="I am a nurse or clinician").click()
     _nurse_form_drawn(page)
     walk.record("nurse_form")
-    page.get_by_role("tab", name="Treatment history").click()
+    open_tab(page, "Treatment history")
     wait_idle(page)
     choose_many(page, IMMUNOTHERAPY.nurse, "checkpoint")
     choose_many(page, SYMPTOMS.nurse, "Seizure")

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from playwright.sync_api import expect
 
-from tests.browser import fill, next_step, pick, requires_chromium, wait_idle
+from tests.browser import fill, next_step, open_tab, pick, requires_chromium, wait_idle
 
 pytestmark = requires_chromium
 
@@ -81,10 +81,10 @@ def test_nurse_journey_and_new_patient(server, browser, shots):
     page.get_by_role("textbox", name="Patient label for the PDF (e.g. initials; not stored)").fill("<b>ZŁ</b>")
     page.keyboard.press("Tab")
     wait_idle(page)
-    page.get_by_role("tab", name="Diagnosis").click()
+    open_tab(page, "Diagnosis")
     pick(page, "Primary diagnosis", "Multiple myeloma")
     _choose(page, "Disease status", "Relapsed")
-    page.get_by_role("tab", name="Treatment history").click()
+    open_tab(page, "Treatment history")
     therapies = page.get_by_role("combobox", name="Prior therapies (all that apply)")
     for option in ("Immunomodulatory drug", "Proteasome inhibitor", "Anti-CD38"):
         therapies.click()
@@ -111,7 +111,7 @@ def test_nurse_journey_and_new_patient(server, browser, shots):
     dialog.get_by_role("button", name="Yes, clear everything").click()
     wait_idle(page)
     expect(page.get_by_text("All answers and results were cleared.")).to_be_visible()
-    page.get_by_role("tab", name="Diagnosis").click()
+    open_tab(page, "Diagnosis")
     expect(page.get_by_role("textbox", name="Patient label for the PDF (e.g. initials; not stored)")).to_have_value("")
     expect(page.locator("[data-testid=stSelectbox]").first).not_to_contain_text("Multiple myeloma")
     page.close()

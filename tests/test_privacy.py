@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ROOT, fill, launch, pick, requires_chromium, streamlit_server, wait_idle
+from tests.browser import ROOT, fill, launch, open_tab, pick, requires_chromium, streamlit_server, wait_idle
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis", ".git", ".venv"}
 
@@ -44,7 +44,7 @@ def test_full_walkthrough_writes_no_files_and_logs_no_answers(tmp_path):
         page.get_by_role("button", name="I am a nurse or clinician").click()
         wait_idle(page)
         fill(page, "Patient label for the PDF (e.g. initials; not stored)", secret_label)
-        page.get_by_role("tab", name="Diagnosis").click()
+        open_tab(page, "Diagnosis")
         pick(page, "Primary diagnosis", "Other (specify)")
         fill(page, "Other diagnosis (free text)", secret_text)
         page.get_by_role("button", name="Show summary →").click()
