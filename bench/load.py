@@ -55,7 +55,7 @@ class Outcome:
 def scenarios(count: int, seed: int = 6) -> list[dict]:
     """Distinct, valid answer sets drivable in the patient walkthrough; each with a unique age."""
     cases = []
-    for path in sorted((ROOT / "tests" / "rule_examples").glob("*.yaml")):
+    for path in sorted((ROOT / "rules" / "examples").glob("*.yaml")):
         cases += [c["answers"] for c in yaml.safe_load(path.read_text(encoding="utf-8")) if c.get("answers")]
     random.Random(seed).shuffle(cases)
     chosen = []

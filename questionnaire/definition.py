@@ -153,19 +153,19 @@ class Definition(_Strict):
         return {q.id: q for q in self.questions}
 
 
-def _leaves(condition: Condition | None):
+def leaves(condition: Condition | None):
     if condition is None:
         return
     if isinstance(condition, Leaf):
         yield condition
     elif isinstance(condition, AllOf):
         for part in condition.all:
-            yield from _leaves(part)
+            yield from leaves(part)
     elif isinstance(condition, AnyOf):
         for part in condition.any:
-            yield from _leaves(part)
+            yield from leaves(part)
     else:
-        yield from _leaves(condition.not_)
+        yield from leaves(condition.not_)
 
 
 def _check_question(question: Question, earlier: dict[str, Question]) -> list[str]:
@@ -194,7 +194,7 @@ def _check_question(question: Question, earlier: dict[str, Question]) -> list[st
         problems.append("only number questions have a range or a report block")
     if question.type == "text" and not question.max_length:
         problems.append("a text question needs max_length")
-    for leaf in _leaves(question.visible_if):
+    for leaf in leaves(question.visible_if):
         target = earlier.get(leaf.question)
         if target is None:
             problems.append(f"visible_if refers to '{leaf.question}', which is not an earlier question")

@@ -43,6 +43,7 @@ class Compiled:
     findings: set[str] = field(default_factory=set)
     uses_levels: bool = False
     includes: dict[str, set[str]] = field(default_factory=dict)  # multi-choice question → options it looks for
+    options: dict[str, set[str]] = field(default_factory=dict)  # choice question → every option it names
 
 
 class ConditionError(ValueError):
@@ -139,6 +140,7 @@ class ConditionCompiler:
                 if question.type != "choice":
                     raise ConditionError(f"'{op}' needs a single-choice question; '{question_id}' is {question.type}")
                 options = self._options(question, operand)
+                out.options.setdefault(question_id, set()).update(options)
                 if op == "in":
                     parts.append(_any([("eq", question_id, o) for o in options]))
                 else:
@@ -147,6 +149,7 @@ class ConditionCompiler:
                 if question.type != "multi_choice":
                     raise ConditionError(f"'{op}' needs a multi-choice question; '{question_id}' is {question.type}")
                 options = self._options(question, operand)
+                out.options.setdefault(question_id, set()).update(options)
                 fields = [option_field(question_id, o) for o in options]
                 if op == "includes":
                     out.includes.setdefault(question_id, set()).update(options)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -72,7 +73,6 @@ class RuleSpec(_Strict):
     then: Then
     because: str = Field(min_length=10)
     sources: tuple[str, ...] = Field(min_length=1)
-    reviewed: dt.date
     ask: str | None = None
 
 
@@ -85,15 +85,55 @@ class Rule:
     condition: Compiled
     layer: str
     answers_used: tuple[str, ...]
+    reviewed: dt.date  # the rule file's review date
 
     @property
     def id(self) -> str:
         return self.spec.id
 
 
+SOURCE_KINDS = ("label", "fda_notice", "approval_report", "guideline", "journal_article", "patient_page", "reference")
+
+
+class OpenFdaLabel(_Strict):
+    """How openFDA's drug-label endpoint finds this label (one of the two)."""
+
+    brand_name: str | None = None
+    generic_name: str | None = None
+
+    @model_validator(mode="after")
+    def _one_name(self) -> "OpenFdaLabel":
+        if (self.brand_name is None) == (self.generic_name is None):
+            raise ValueError("'openfda' needs exactly one of brand_name or generic_name")
+        return self
+
+    @property
+    def search(self) -> str:
+        field, value = ("brand_name", self.brand_name) if self.brand_name else ("generic_name", self.generic_name)
+        return f'openfda.{field}:"{value}"'
+
+
 class Source(_Strict):
     title: str
     url: str = Field(pattern=r"^https://")
+    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    published: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    openfda: OpenFdaLabel | None = None
+    checked: dt.date
+
+    @model_validator(mode="after")
+    def _labels_findable(self) -> "Source":
+        if (self.kind == "label") != (self.openfda is not None):
+            raise ValueError("a 'label' source needs 'openfda' (and only labels have it)")
+        if self.checked > dt.date.today():
+            raise ValueError(f"'checked' date {self.checked} is in the future")
+        return self
+
+
+class FamilyFile(_Strict):
+    family: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    reviewed: dt.date
+    rules: list[dict[str, Any]] = Field(min_length=1)
 
 
 class CategoryContent(_Strict):
@@ -129,6 +169,14 @@ class Content(_Strict):
         return self
 
 
+# A rule id starts with what the rule decides: the category it sets, or its kind of outcome.
+OUTCOME_PREFIXES = {"finding": "finding", "consideration": "consider", "urgent": "urgent", "missing": "missing"}
+
+
+def expected_prefix(then: Then) -> str:
+    return then.category if then.kind == "category" else OUTCOME_PREFIXES[then.kind]
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -152,8 +200,11 @@ class Rulebook:
             raise RuleFileError(f"{families_dir}: no rule files found")
         self.sources = self._load_sources(rules_dir / "sources.yaml")
         self.content = self._load_content(rules_dir / "content.yaml")
+        self.release = self._load_release(rules_dir / "ruleset.yaml")
         self.rules = self._load_rules()
-        self.version = self._hash([*self.files, rules_dir / "sources.yaml", rules_dir / "content.yaml"])
+        self.digest = self._hash([*self.files, rules_dir / "sources.yaml", rules_dir / "content.yaml"])
+        # The release a clinician bumps, plus a digest of the files, so that any edit shows.
+        self.version = f"{self.release}+{self.digest}"
 
     # -- loading -----------------------------------------------------------------------------
     def _load_sources(self, path: Path) -> dict[str, Source]:
@@ -162,6 +213,14 @@ class Rulebook:
             return {key: Source.model_validate(value) for key, value in (raw.get("sources") or {}).items()}
         except ValidationError as error:
             raise RuleFileError(f"{path.name}: {_pydantic_message(error)}") from None
+
+    @staticmethod
+    def _load_release(path: Path) -> str:
+        raw = _read_yaml(path)
+        version = raw.get("version") if isinstance(raw, dict) else None
+        if not isinstance(version, str) or not re.fullmatch(r"\d+\.\d+\.\d+", version):
+            raise RuleFileError(f"{path.name}: 'version' must be a release number such as 2.0.0")
+        return version
 
     def _load_content(self, path: Path) -> Content:
         try:
@@ -176,15 +235,20 @@ class Rulebook:
 
     def _load_rules(self) -> list[Rule]:
         specs: list[tuple[RuleSpec, str, str]] = []
+        reviewed: dict[str, dt.date] = {}
         for path in self.files:
-            raw = _read_yaml(path)
-            if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
-                raise RuleFileError(f"{path.name}: expected 'family' and a list of 'rules'")
-            family = str(raw.get("family") or path.stem)
-            for index, entry in enumerate(raw["rules"]):
-                rule_id = entry.get("id", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
+            try:
+                family_file = FamilyFile.model_validate(_read_yaml(path))
+            except ValidationError as error:
+                raise RuleFileError(f"{path.name}: {_pydantic_message(error)} "
+                                    "(a rule file has 'family', 'reviewed' and a list of 'rules')") from None
+            if family_file.reviewed > dt.date.today():
+                raise RuleFileError(f"{path.name}: reviewed date {family_file.reviewed} is in the future")
+            reviewed[path.name] = family_file.reviewed
+            for index, entry in enumerate(family_file.rules):
+                rule_id = entry.get("id", f"#{index + 1}")
                 try:
-                    specs.append((RuleSpec.model_validate(entry), family, path.name))
+                    specs.append((RuleSpec.model_validate(entry), family_file.family, path.name))
                 except ValidationError as error:
                     raise RuleFileError(f"{path.name}: rule '{rule_id}': {_pydantic_message(error)}") from None
 
@@ -208,12 +272,13 @@ class Rulebook:
             if spec.then.finding:
                 finding_answers.setdefault(spec.then.finding, set()).update(condition.questions)
             layer = "findings" if spec.then.finding else "after_levels" if condition.uses_levels else "outcomes"
-            rules.append(Rule(spec, family, file, order, condition, layer, ()))
+            rules.append(Rule(spec, family, file, order, condition, layer, (), reviewed[file]))
 
         # Explanations name the answers a rule used, directly or through the findings it relies on.
         return [
             Rule(r.spec, r.family, r.file, r.order, r.condition, r.layer,
-                 tuple(sorted(r.condition.questions.union(*(finding_answers[f] for f in r.condition.findings)))))
+                 tuple(sorted(r.condition.questions.union(*(finding_answers[f] for f in r.condition.findings)))),
+                 r.reviewed)
             for r in rules
         ]
 
@@ -231,8 +296,9 @@ class Rulebook:
         for key in spec.sources:
             if key not in self.sources:
                 raise RuleFileError(f"{where}: unknown source '{key}'")
-        if spec.reviewed > dt.date.today():
-            raise RuleFileError(f"{where}: reviewed date {spec.reviewed} is in the future")
+        prefix = expected_prefix(then)
+        if not spec.id.startswith(prefix + "."):
+            raise RuleFileError(f"{where}: the id must start with '{prefix}.' so that it leads to what it decides")
 
     @staticmethod
     def _hash(paths: list[Path]) -> str:
@@ -256,4 +322,4 @@ class Rulebook:
 
     @cached_property
     def reviewed(self) -> dt.date:
-        return min([self.content.reviewed, *(rule.spec.reviewed for rule in self.rules)])
+        return min([self.content.reviewed, *(rule.reviewed for rule in self.rules)])

@@ -94,7 +94,7 @@ def test_nurse_journey_and_new_patient_clears_everything(app):
     app.text_input(key="q_prior_lines").input("4").run()
     app.button(key="to_results_nurse").click().run()
     app.toggle(key="show_rule_ids").set_value(True).run()
-    assert "car_t.myeloma.after_three_drug_classes" in _texts(app)
+    assert "`car_t.myeloma.after_three_drug_classes` (rules/families/cell_therapies.yaml)" in _texts(app)
     app.button(key="new_patient").click().run()
     assert app.session_state["answers"], "nothing is cleared before the person confirms"
     assert _open_dialogs(app) == ["Clear all 4 answers?"]

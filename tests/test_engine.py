@@ -32,7 +32,7 @@ def test_concurrent_assessments_match_sequential_results():
     failures: list[str] = []
 
     def worker(offset: int) -> None:
-        for i in range(300):
+        for i in range(150):
             index = (offset * 7 + i) % len(pool)
             if assess(pool[index]).model_dump_json() != expected[index]:
                 failures.append(f"thread {offset} call {i}")
@@ -45,11 +45,11 @@ def test_concurrent_assessments_match_sequential_results():
     assert failures == []
 
 
-def test_three_thousand_assessments_past_the_session_cap():
+def test_fifteen_hundred_assessments_past_the_session_cap():
     # durable-rules keeps at most 1024 live sessions per ruleset; every call must free its own.
     rng = random.Random(3)
     pool = sample_answers(rng, 30)
-    for i in range(3000):
+    for i in range(1500):
         assert len(assess(pool[i % len(pool)]).categories) == 11
 
 

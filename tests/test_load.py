@@ -14,14 +14,15 @@ from tests.browser import ROOT, requires_chromium
 pytestmark = requires_chromium
 
 
-def test_six_concurrent_walkthroughs_and_two_dropped_sessions(tmp_path):
+def test_three_concurrent_walkthroughs_and_one_dropped_session(tmp_path):
+    # Three at once on a 2-core CI machine already interleave runs on the server; `make load` runs 20.
     out = tmp_path / "load.json"
-    run = subprocess.run([sys.executable, "-m", "bench.load", "--sessions", "6", "--drops", "2", "--limit", "420",
+    run = subprocess.run([sys.executable, "-m", "bench.load", "--sessions", "3", "--drops", "1", "--limit", "420",
                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600,
                          env={**os.environ, "LOAD_LOG_DIR": str(tmp_path)})
     assert out.exists(), run.stdout[-2000:] + run.stderr[-2000:]
     result = json.loads(out.read_text())
     assert result["problems"] == {}, result["problems"]
-    assert result["completed_ok"] == 6 and result["dropped_ok"] == 2 and result["after_drop_ok"]
+    assert result["completed_ok"] == 3 and result["dropped_ok"] == 1 and result["after_drop_ok"]
     assert result["server_healthy"] and result["server_errors_in_log"] == 0
     assert run.returncode == 0 and run.stdout.rstrip().endswith("PASS")

@@ -14,13 +14,13 @@ from rules.vocabulary import CATEGORIES, TOPICS
 def rule_tree(tmp_path):
     families = tmp_path / "families"
     shutil.copytree(FAMILIES_DIR, families)
-    for name in ("sources.yaml", "content.yaml"):
+    for name in ("sources.yaml", "content.yaml", "ruleset.yaml"):
         shutil.copy(RULES_DIR / name, tmp_path / name)
     return tmp_path
 
 
 def _break(tree: Path, file: str, old: str, new: str) -> str:
-    path = tree / "families" / file
+    path = tree / file if file in ("sources.yaml", "ruleset.yaml", "content.yaml") else tree / "families" / file
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
@@ -34,7 +34,20 @@ def test_shipped_rules_load_and_cover_every_category():
     assert outcomes == set(CATEGORIES)
     topics = {r.spec.then.consideration.topic for r in RULEBOOK.rules if r.spec.then.consideration}
     assert topics == set(TOPICS)
-    assert re.fullmatch(r"[0-9a-f]{12}", RULEBOOK.version)
+    assert re.fullmatch(r"\d+\.\d+\.\d+\+[0-9a-f]{12}", RULEBOOK.version)
+
+
+def test_the_changelog_describes_the_current_release():
+    changelog = (RULES_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {RULEBOOK.release} — " in changelog
+
+
+def test_every_rule_id_starts_with_what_it_decides():
+    for rule in RULEBOOK.rules:
+        then = rule.spec.then
+        prefix = then.category if then.category else {"finding": "finding", "consideration": "consider",
+                                                      "urgent": "urgent", "missing": "missing"}[then.kind]
+        assert rule.id.startswith(prefix + "."), rule.id
 
 
 def test_every_category_has_a_default_rule():
@@ -42,9 +55,9 @@ def test_every_category_has_a_default_rule():
     assert defaults == set(CATEGORIES)
 
 
-def test_every_rule_cites_a_source_and_a_review_date():
+def test_every_rule_cites_a_source_and_its_file_has_a_review_date():
     for rule in RULEBOOK.rules:
-        assert rule.spec.sources and rule.spec.reviewed, rule.id
+        assert rule.spec.sources and rule.reviewed, rule.id
         for key in rule.spec.sources:
             assert RULEBOOK.sources[key].url.startswith("https://"), key
 
@@ -57,9 +70,9 @@ def test_every_catalogued_source_is_cited():
 
 TYPOS = [
     ("unknown answer id", "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_typ: [sclc]}",
-     ["checkpoint_inhibitors.yaml: rule 'checkpoint.sclc'", "cancer_typ"]),
+     ["checkpoint_inhibitors.yaml: rule 'checkpoint_inhibitor.sclc'", "cancer_typ"]),
     ("unknown option", "checkpoint_inhibitors.yaml", "{cancer_type: [sclc]}", "{cancer_type: [small_cell]}",
-     ["rule 'checkpoint.sclc'", "no option 'small_cell'"]),
+     ["rule 'checkpoint_inhibitor.sclc'", "no option 'small_cell'"]),
     ("unknown category", "cell_therapies.yaml",
      "category: car_t, level: not_typical}\n    because: \"CAR T-cell therapy is approved only",
      "category: cart, level: not_typical}\n    because: \"CAR T-cell therapy is approved only",
@@ -69,8 +82,8 @@ TYPOS = [
     ("unknown source", "urgent.yaml", "sources: [cancernet_irae]", "sources: [cancer_net]",
      ["rule 'urgent.symptoms_not_sure': unknown source 'cancer_net'"]),
     ("unknown finding", "clinical_trials.yaml", "finding: [two_or_more_prior_lines]", "finding: [two_lines]",
-     ["rule 'trial.after_several_treatments': unknown finding 'two_lines'"]),
-    ("duplicate rule id", "clinical_trials.yaml", "id: trial.default", "id: trial.after_several_treatments",
+     ["rule 'clinical_trial.after_several_treatments': unknown finding 'two_lines'"]),
+    ("duplicate rule id", "clinical_trials.yaml", "id: clinical_trial.default", "id: clinical_trial.after_several_treatments",
      ["duplicate id"]),
     ("unquoted yes", "considerations.yaml", 'steroids_over_10mg: ["yes"]', "steroids_over_10mg: [yes]",
      ["must be quoted"]),
@@ -80,6 +93,19 @@ TYPOS = [
      "then: {urgent: {tier: emergency, signs: current_symptoms}}", "then: {urgent: {tier: emergency, signs: prior_treatments}}",
      ["rule 'urgent.emergency_sign'", "'signs' must name a question the rule tests"]),
     ("unknown urgent tier", "urgent.yaml", "tier: emergency,", "tier: emergencies,", ["rule 'urgent.emergency_sign'"]),
+    ("id that does not name its category", "clinical_trials.yaml", "id: clinical_trial.default", "id: trial.default",
+     ["rule 'trial.default': the id must start with 'clinical_trial.'"]),
+    ("rule file without a review date", "urgent.yaml", "reviewed: 2026-11-23", "", ["urgent.yaml:", "reviewed"]),
+    ("review date in the future", "urgent.yaml", "reviewed: 2026-11-23", "reviewed: 2099-01-01",
+     ["urgent.yaml: reviewed date 2099-01-01 is in the future"]),
+    ("a rule with its own review date (it belongs to the file)", "urgent.yaml",
+     "sources: [cancernet_irae]", "sources: [cancernet_irae]\n    reviewed: 2026-11-23", ["Extra inputs are not permitted"]),
+    ("source without a check date", "sources.yaml", "    kind: label\n    openfda: {brand_name: \"KEYTRUDA\"}\n    checked: 2026-11-23\n",
+     "    kind: label\n    openfda: {brand_name: \"KEYTRUDA\"}\n", ["sources.yaml:", "checked"]),
+    ("label openFDA cannot look up", "sources.yaml", "    openfda: {brand_name: \"KEYTRUDA\"}\n", "",
+     ["sources.yaml:", "a 'label' source needs 'openfda'"]),
+    ("unknown source kind", "sources.yaml", "kind: patient_page", "kind: webpage", ["sources.yaml:", "kind"]),
+    ("release number", "ruleset.yaml", 'version: "2.0.0"', "version: two", ["ruleset.yaml: 'version' must be a release number"]),
 ]
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from questionnaire import Answers, load_definition
 from reports import (assessment_json, build_pdf, describe_failure, download_name, questionnaire_response, results_csv,
                      saved_answers_json, summary_row)
-from rules import LEVEL_LABELS, LEVELS, Assessment, RuleEngineError, assess
+from rules import LEVEL_LABELS, LEVELS, RULEBOOK, Assessment, RuleEngineError, assess
 
 from . import nav, state, urgent
 from .widgets import md_escape
@@ -25,6 +25,14 @@ def _log_failure(what: str, error: BaseException) -> None:
     LOG.error("%s failed: %s (message withheld: it may quote answers)", what, describe_failure(error))
 
 
+def _rule_tag(rule_id: str, show_rules: bool) -> str:
+    """The rule id and the file that holds it, for a nurse who wants to look a reason up."""
+    if not show_rules:
+        return ""
+    rule = RULEBOOK.by_id.get(rule_id)
+    return f" `{rule_id}` (rules/families/{rule.file})" if rule else f" `{rule_id}`"
+
+
 def _category_block(category, show_rules: bool, labels: dict[str, str]) -> None:
     with st.expander(f"{LEVEL_MARK[category.level]} {category.title}", expanded=category.level == "commonly_considered"):
         st.markdown(md_escape(category.summary))
@@ -32,14 +40,12 @@ def _category_block(category, show_rules: bool, labels: dict[str, str]) -> None:
         for reason in category.reasons:
             used = ", ".join(labels.get(a, a) for a in reason.answers)
             suffix = f" — based on: {md_escape(used)}" if used else ""
-            rule = f" `{reason.rule}`" if show_rules else ""
-            st.markdown(f"- {md_escape(reason.text)}{suffix}{rule}")
+            st.markdown(f"- {md_escape(reason.text)}{suffix}{_rule_tag(reason.rule, show_rules)}")
         if category.considerations:
             st.markdown("**What may affect suitability**")
             for item in category.considerations:
                 tag = "Important" if item.severity == "important" else "To discuss"
-                rule = f" `{item.rule}`" if show_rules else ""
-                st.markdown(f"- **{tag}:** {md_escape(item.text)}{rule}")
+                st.markdown(f"- **{tag}:** {md_escape(item.text)}{_rule_tag(item.rule, show_rules)}")
         if category.level != "not_typical":
             st.markdown(f"**How it is given:** {md_escape(category.how_given)} {md_escape(category.practical)}")
             st.markdown(f"**Common side effects:** {md_escape(category.side_effects)}")
