@@ -5,8 +5,11 @@ import streamlit as st
 
 st.set_page_config(page_title="ImmunoPrep", page_icon="📝", layout="centered")
 try:
+    from rules import load_engine
+
+    load_engine()  # reads, checks and compiles every question and rule file (once per process)
     from ui import nav, screens, state, style, summary
-except ValueError as error:  # a question or rule file failed its checks (DefinitionError / RuleFileError)
+except ValueError as error:  # DefinitionError or RuleFileError (both ValueError): a file failed its checks
     # The reason names a reviewed file, not anything a user typed: safe for the operator's log.
     logging.getLogger("immunoprep").error("ImmunoPrep cannot start: %s (run `python -m rules`)", error)
     st.title("ImmunoPrep")

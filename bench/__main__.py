@@ -30,7 +30,7 @@ from reports.pdf import build_pdf  # noqa: E402
 from rules import assess, assess_reference  # noqa: E402
 from rules.engine import _Host  # noqa: E402
 from rules.facts import answer_fact  # noqa: E402
-from rules import RULEBOOK  # noqa: E402
+from rules import load_rulebook  # noqa: E402
 from tests.answer_samples import sample_answers  # noqa: E402
 
 
@@ -67,7 +67,7 @@ def bench_engine(report: Report, count: int) -> None:
         assess(answers)
     ours = timed(assess, pool)
     reference = timed(assess_reference, pool)
-    fact = {**answer_fact(pool[0], RULEBOOK.definition), "kind": "answers"}
+    fact = {**answer_fact(pool[0], load_rulebook().definition), "kind": "answers"}
     host = _Host()
     host.set_rulesets({"bench_floor": {"r": {"all": [{"m": {"kind": "answers"}}], "run": "r"}}})
     counter = iter(range(10**9))

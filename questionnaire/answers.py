@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from pydantic_core import PydanticCustomError
 
 from .definition import UNKNOWN, Definition, Question, load_definition
-from .flow import drop_hidden, is_answered
+from .flow import is_answered, visible_ids
 from .numbers import NumberTextError, means_unknown, read_typed_number
 
 
@@ -224,7 +224,7 @@ def _field_for(question: Question) -> tuple[Any, Any]:
 
 class _AnswersBase(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=True)
-    _dropped_hidden: tuple[str, ...] = PrivateAttr(default=())
+    _visible: frozenset[str] | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -234,18 +234,21 @@ class _AnswersBase(BaseModel):
             known = {k: v for k, v in raw.items() if k in cls.model_fields}
             model = handler(raw)
             answers = {k: getattr(model, k) for k in known if getattr(model, k) is not None}
-            kept = drop_hidden(answers)
-            dropped = tuple(sorted(set(answers) - set(kept)))
-            if dropped:
-                model = handler(kept)
-            model._dropped_hidden = dropped
+            # Worked out once per answer set: facts, the reference evaluator and the summary reuse it.
+            # An answer to a hidden question never changes what is shown, so dropping it changes nothing.
+            visible = frozenset(visible_ids(answers))
+            if set(answers) - visible:
+                model = handler({k: v for k, v in answers.items() if k in visible})
+            model._visible = visible
             return model
         return handler(data)
 
     @property
-    def dropped_hidden(self) -> tuple[str, ...]:
-        """Question ids whose answers were dropped because the question is hidden by other answers."""
-        return self._dropped_hidden
+    def visible(self) -> frozenset[str]:
+        """Ids of the questions these answers show (answers to hidden questions were dropped)."""
+        if self._visible is None:
+            object.__setattr__(self, "_visible", frozenset(visible_ids(self.given())))
+        return self._visible
 
     def given(self) -> dict[str, Any]:
         """Only the answered questions, JSON-ready."""

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .conditions import ConditionError, Node, Parser, UnknownName
 from .numbers import canonical_unit
 
 DEFINITION_PATH = Path(__file__).with_name("questions.yaml")
@@ -31,56 +32,6 @@ class Option(_Strict):
     patient: str
     nurse: str
     group: str | None = None
-
-
-class Leaf(_Strict):
-    """One comparison on an earlier answer. An unanswered or hidden question satisfies only not_in."""
-
-    question: str
-    in_: tuple[str, ...] | None = Field(default=None, alias="in")
-    not_in: tuple[str, ...] | None = None
-    includes: tuple[str, ...] | None = None
-    lt: float | None = None
-    lte: float | None = None
-    gt: float | None = None
-    gte: float | None = None
-    answered: Literal[True] | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one_operator(self) -> "Leaf":
-        used = [name for name in self.operators() if getattr(self, name) is not None]
-        if len(used) != 1:
-            raise ValueError(f"condition on '{self.question}' needs exactly one operator, got {used or 'none'}")
-        return self
-
-    @staticmethod
-    def operators() -> tuple[str, ...]:
-        return ("in_", "not_in", "includes", "lt", "lte", "gt", "gte", "answered")
-
-    @cached_property
-    def operator(self) -> str:
-        return next(name for name in self.operators() if getattr(self, name) is not None)
-
-    @property
-    def value(self) -> Any:
-        return getattr(self, self.operator)
-
-
-class AllOf(_Strict):
-    all: tuple["Condition", ...]
-
-
-class AnyOf(_Strict):
-    any: tuple["Condition", ...]
-
-
-class NotOf(_Strict):
-    not_: "Condition" = Field(alias="not")
-
-
-Condition = Union[Leaf, AllOf, AnyOf, NotOf]
-for _model in (AllOf, AnyOf, NotOf):
-    _model.model_rebuild()
 
 
 class LabUnit(_Strict):
@@ -121,7 +72,7 @@ class Question(_Strict):
     example: float | None = None
     report: LabReport | None = None
     max_length: int | None = None
-    visible_if: Condition | None = None
+    visible_if: dict[str, Any] | None = None  # the spelling of questionnaire/conditions.py
     section: str = ""
 
     @property
@@ -142,30 +93,32 @@ class Definition(_Strict):
     version: str
     sections: tuple[Section, ...]
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for section in self.sections for q in section.questions)
 
     def question(self, question_id: str) -> Question:
-        return self.by_id()[question_id]
+        return self.by_id[question_id]
 
+    @cached_property
     def by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
 
+    @cached_property
+    def visibility(self) -> dict[str, Node]:
+        """Question id → its parsed `visible_if` (questions without one are always shown)."""
+        return {q.id: visibility_parser(self.questions, q).parse(q.visible_if)
+                for q in self.questions if q.visible_if is not None}
 
-def leaves(condition: Condition | None):
-    if condition is None:
-        return
-    if isinstance(condition, Leaf):
-        yield condition
-    elif isinstance(condition, AllOf):
-        for part in condition.all:
-            yield from leaves(part)
-    elif isinstance(condition, AnyOf):
-        for part in condition.any:
-            yield from leaves(part)
-    else:
-        yield from leaves(condition.not_)
+
+def visibility_parser(questions: tuple[Question, ...], question: Question) -> Parser:
+    """A parser that lets `question` look only at questions asked before it."""
+    earlier = {}
+    for candidate in questions:
+        if candidate.id == question.id:
+            break
+        earlier[candidate.id] = candidate
+    return Parser(earlier)
 
 
 def _check_question(question: Question, earlier: dict[str, Question]) -> list[str]:
@@ -194,22 +147,13 @@ def _check_question(question: Question, earlier: dict[str, Question]) -> list[st
         problems.append("only number questions have a range or a report block")
     if question.type == "text" and not question.max_length:
         problems.append("a text question needs max_length")
-    for leaf in leaves(question.visible_if):
-        target = earlier.get(leaf.question)
-        if target is None:
-            problems.append(f"visible_if refers to '{leaf.question}', which is not an earlier question")
-            continue
-        if leaf.operator in ("in_", "not_in", "includes"):
-            if target.type not in ("choice", "multi_choice"):
-                problems.append(f"visible_if uses '{leaf.operator.rstrip('_')}' on non-choice question '{target.id}'")
-            elif leaf.operator == "includes" and target.type != "multi_choice":
-                problems.append(f"visible_if uses 'includes' on single-choice question '{target.id}'")
-            else:
-                for value in leaf.value:
-                    if value not in target.option_ids:
-                        problems.append(f"visible_if refers to option '{value}' that '{target.id}' does not have")
-        elif leaf.operator in ("lt", "lte", "gt", "gte") and target.type != "number":
-            problems.append(f"visible_if compares non-number question '{target.id}' with a number")
+    if question.visible_if is not None:
+        try:
+            Parser(earlier).parse(question.visible_if)
+        except UnknownName as error:
+            problems.append(f"visible_if refers to '{error.name}', which is not an earlier question")
+        except ConditionError as error:
+            problems.append(f"visible_if: {error}")
     return problems
 
 

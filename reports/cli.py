@@ -141,7 +141,7 @@ def _check_header(header: list[str]) -> None:
 
 
 def _row_answers(row: dict[str, str]) -> dict[str, Any]:
-    definition = load_definition().by_id()
+    definition = load_definition().by_id
     data: dict[str, Any] = {}
     for column, cell in row.items():
         if column in (LABEL_COLUMN, "__extra__"):

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from questionnaire import UNKNOWN, Definition, Problem, Question, answers_from_json, load_definition, validate_answers
-from questionnaire.definition import AllOf, AnyOf, Condition, Leaf, NotOf
+from questionnaire.conditions import Node
 from rules.assessment import TOOL_NAME, TOOL_VERSION
 
 CANONICAL = "https://immunoprep.example/fhir/Questionnaire/immunoprep"
@@ -60,52 +60,65 @@ def _answer_key(question: Question) -> str:
     return {"choice": "answerCoding", "integer": "answerInteger", "decimal": "answerDecimal", "string": "answerString"}[_item_type(question)]
 
 
-def _leaf_enable_when(leaf: Leaf, questions: dict[str, Question]) -> tuple[list[dict], str] | None:
-    """enableWhen entries and behaviour for one leaf, or None if FHIR cannot say it directly."""
-    target = questions[leaf.question]
-    op = leaf.operator
-    if op == "answered":
-        return [{"question": target.id, "operator": "exists", "answerBoolean": True}], "all"
-    if op in ("in_", "includes"):
-        return [{"question": target.id, "operator": "=", "answerCoding": _coding(target, v)} for v in leaf.value], "any"
-    if op == "not_in":
-        return [{"question": target.id, "operator": "!=", "answerCoding": _coding(target, v)} for v in leaf.value], "all"
+def _leaf_enable_when(node: Node, questions: dict[str, Question]) -> tuple[list[dict], str] | None:
+    """enableWhen entries and behaviour for one leaf of the shared condition tree, or None if FHIR's
+    enableWhen cannot say it (then the whole condition becomes an FHIRPath expression)."""
+    kind = node[0]
+    if kind not in (*_OPERATORS, "in", "none_of", "includes", "status"):
+        return None
+    target = questions[node[1]]
+    if kind == "status":
+        statuses = set(node[2])
+        if statuses == {"answered", "unknown"}:
+            return [{"question": target.id, "operator": "exists", "answerBoolean": True}], "all"
+        return None
+    if kind in ("in", "includes"):
+        return [{"question": target.id, "operator": "=", "answerCoding": _coding(target, v)} for v in node[2]], "any"
+    if kind == "none_of":
+        return [{"question": target.id, "operator": "!=", "answerCoding": _coding(target, v)} for v in node[2]], "all"
     key = _answer_key(target)
-    return [{"question": target.id, "operator": _OPERATORS[op], key: int(leaf.value) if key == "answerInteger" else leaf.value}], "all"
+    return [{"question": target.id, "operator": _OPERATORS[kind], key: int(node[2]) if key == "answerInteger" else node[2]}], "all"
 
 
-def _enable_when(condition: Condition, questions: dict[str, Question]) -> tuple[list[dict], str] | None:
-    if isinstance(condition, Leaf):
-        return _leaf_enable_when(condition, questions)
-    if isinstance(condition, (AllOf, AnyOf)) and all(isinstance(p, Leaf) for p in (condition.all if isinstance(condition, AllOf) else condition.any)):
-        parts = condition.all if isinstance(condition, AllOf) else condition.any
-        wanted = "all" if isinstance(condition, AllOf) else "any"
-        entries = []
-        for part in parts:
-            leaf_entries, behaviour = _leaf_enable_when(part, questions)
-            if len(leaf_entries) > 1 and behaviour != wanted:
-                return None
-            entries.extend(leaf_entries)
-        return entries, wanted
-    return None
+def _enable_when(tree: Node, questions: dict[str, Question]) -> tuple[list[dict], str] | None:
+    if tree[0] not in ("all", "any"):
+        return _leaf_enable_when(tree, questions)
+    wanted = tree[0]
+    entries = []
+    for part in tree[1]:
+        found = _leaf_enable_when(part, questions)
+        if found is None:
+            return None
+        leaf_entries, behaviour = found
+        if len(leaf_entries) > 1 and behaviour != wanted:
+            return None
+        entries.extend(leaf_entries)
+    return entries, wanted
 
 
-def _fhirpath(condition: Condition) -> str:
-    if isinstance(condition, AllOf):
-        return "(" + " and ".join(_fhirpath(p) for p in condition.all) + ")"
-    if isinstance(condition, AnyOf):
-        return "(" + " or ".join(_fhirpath(p) for p in condition.any) + ")"
-    if isinstance(condition, NotOf):
-        return f"({_fhirpath(condition.not_)}).not()"
-    answer = f"%resource.repeat(item).where(linkId='{condition.question}').answer.value"
-    op = condition.operator
-    if op == "answered":
-        return f"{answer}.exists()"
-    if op in ("in_", "includes", "not_in"):
-        codes = " | ".join(f"'{v}'" for v in condition.value)
+def _fhirpath(tree: Node) -> str:
+    kind = tree[0]
+    if kind in ("all", "any"):
+        joiner = " and " if kind == "all" else " or "
+        return "(" + joiner.join(_fhirpath(p) for p in tree[1]) + ")"
+    if kind == "not":
+        return f"({_fhirpath(tree[1])}).not()"
+    answer = f"%resource.repeat(item).where(linkId='{tree[1]}').answer.value"
+    if kind in ("in", "includes", "none_of", "excludes"):
+        codes = " | ".join(f"'{v}'" for v in tree[2])
         test = f"{answer}.code.intersect({codes}).exists()"
-        return f"{test}.not()" if op == "not_in" else test
-    return f"({answer} {_OPERATORS[op]} {condition.value})"
+        return f"{test}.not()" if kind in ("none_of", "excludes") else test
+    if kind == "status":
+        exists, unknown = f"{answer}.exists()", f"{answer}.code.intersect('{UNKNOWN}').exists()"
+        tests = []
+        if "answered" in tree[2]:
+            tests.append(f"({exists} and {unknown}.not())")
+        if "unknown" in tree[2]:
+            tests.append(unknown)
+        if {"unanswered", "not_asked"} & set(tree[2]):
+            tests.append(f"{exists}.not()")  # a hidden item has no answer in the response either
+        return "(" + " or ".join(tests) + ")"
+    return f"({answer} {_OPERATORS[kind]} {tree[2]})"
 
 
 def unit_coding(question: Question) -> dict[str, str] | None:
@@ -114,7 +127,7 @@ def unit_coding(question: Question) -> dict[str, str] | None:
     return {"system": UCUM_SYSTEM, "code": code, "display": question.unit} if code else None
 
 
-def _item(question: Question, questions: dict[str, Question]) -> dict[str, Any]:
+def _item(question: Question, questions: dict[str, Question], visibility: dict[str, Node]) -> dict[str, Any]:
     item: dict[str, Any] = {"linkId": question.id, "text": question.patient, "type": _item_type(question),
                             "prefix": question.label}
     extensions = []
@@ -134,14 +147,15 @@ def _item(question: Question, questions: dict[str, Question]) -> dict[str, Any]:
         ]
     if question.type == "text":
         item["maxLength"] = question.max_length
-    if question.visible_if is not None:
-        simple = _enable_when(question.visible_if, questions)
+    condition = visibility.get(question.id)
+    if condition is not None:
+        simple = _enable_when(condition, questions)
         if simple:
             item["enableWhen"], behaviour = simple
             if len(item["enableWhen"]) > 1:
                 item["enableBehavior"] = behaviour
         else:
-            extensions.append({"url": SDC_EXPRESSION, "valueExpression": {"language": "text/fhirpath", "expression": _fhirpath(question.visible_if)}})
+            extensions.append({"url": SDC_EXPRESSION, "valueExpression": {"language": "text/fhirpath", "expression": _fhirpath(condition)}})
     if extensions:
         item["extension"] = extensions
     return item
@@ -149,7 +163,7 @@ def _item(question: Question, questions: dict[str, Question]) -> dict[str, Any]:
 
 def questionnaire_resource(definition: Definition | None = None) -> dict[str, Any]:
     definition = definition or load_definition()
-    questions = definition.by_id()
+    questions = definition.by_id
     return {
         "resourceType": "Questionnaire",
         "url": CANONICAL,
@@ -160,7 +174,7 @@ def questionnaire_resource(definition: Definition | None = None) -> dict[str, An
         "subjectType": ["Patient"],
         "item": [
             {"linkId": section.id, "text": section.title["patient"], "type": "group",
-             "item": [_item(q, questions) for q in section.questions]}
+             "item": [_item(q, questions, definition.visibility) for q in section.questions]}
             for section in definition.sections
         ],
     }
@@ -379,7 +393,7 @@ def answers_from_questionnaire_response(resource: Any) -> tuple[dict[str, Any], 
     problem = _response_problem(resource)
     if problem:
         return {}, [problem]
-    questions = load_definition().by_id()
+    questions = load_definition().by_id
     raw: dict[str, Any] = {}
     problems: list[Problem] = []
     answered_twice: set[str] = set()

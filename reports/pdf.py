@@ -18,7 +18,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from questionnaire import answered_rows, option_text
-from rules import LEVEL_LABELS, RULEBOOK, Assessment
+from rules import LEVEL_LABELS, Assessment, load_rulebook
 
 from .fonts import fonts_for
 
@@ -267,7 +267,7 @@ def build_pdf(
     name = clean_label(label)
     rows = answered_rows(answers)
     text_used = " ".join([footer, name, assessment.model_dump_json(), *(t for _, t in rows), *(q.label for q, _ in rows),
-                          *LEVEL_INTRO.values(), RULEBOOK.content.model_dump_json(include={"urgent"}), "•…·—–",
+                          *LEVEL_INTRO.values(), load_rulebook().content.model_dump_json(include={"urgent"}), "•…·—–",
                           *(str(e) for e in glossary())])
     pdf = _SummaryPDF(paper or default_paper(), footer, text_used, sizes)
     pdf.set_title("ImmunoPrep appointment summary" + (" (large print)" if large_print else ""))
@@ -287,7 +287,7 @@ def build_pdf(
     out.note(assessment.disclaimer)
 
     for tier, signs, texts in assessment.urgent_by_tier():
-        words = RULEBOOK.content.urgent[tier]
+        words = load_rulebook().content.urgent[tier]
         question = next(item.question for item in assessment.urgent if item.tier == tier)
         named = "; ".join(option_text(question, sign) for sign in signs)
         pdf.ln(2)

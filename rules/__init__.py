@@ -1,18 +1,56 @@
 """The declarative immunotherapy rule set: rule files compiled once to durable-rules, and `assess`.
 
-The names below load on first use (PEP 562) from `rules.runtime`, which reads and compiles the rule
-files. `from rules import assess` behaves as before; the gain is that `python -m rules` can report a
-broken rule or question file as one clear line instead of dying while Python imports this package.
+Importing this package loads no file: the rule and question files are read and compiled the first
+time `load_rulebook()`, `load_engine()` or `assess()` is called (then kept for the life of the process). So
+`python -m rules` can report a broken file in one line, and `from rules import Assessment` is cheap.
 """
-from importlib import import_module
+from __future__ import annotations
 
-__all__ = [
-    "Assessment", "CategoryResult", "RULEBOOK", "ENGINE", "assess", "assess_reference", "Rulebook",
-    "RuleFileError", "RuleEngine", "RuleEngineError", "CATEGORIES", "LEVELS", "LEVEL_LABELS", "TOPICS",
-]
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .assessment import Assessment, CategoryResult
+from .errors import RuleEngineError, RuleFileError
+from .vocabulary import CATEGORIES, LEVEL_LABELS, LEVELS, TOPICS
+
+if TYPE_CHECKING:
+    from .engine import RuleEngine
+    from .rulebook import Rulebook
 
 
-def __getattr__(name: str):
-    if name in __all__:
-        return getattr(import_module(".runtime", __name__), name)
-    raise AttributeError(f"module 'rules' has no attribute {name!r}")
+@lru_cache(maxsize=1)
+def load_rulebook() -> "Rulebook":
+    """Every rule, source and content entry, checked and layered (raises RuleFileError, DefinitionError)."""
+    from .rulebook import Rulebook
+    return Rulebook()
+
+
+@lru_cache(maxsize=1)
+def load_engine() -> "RuleEngine":
+    """The rule book compiled into durable-rules, one ruleset group per layer."""
+    from .engine import RuleEngine
+    from .rulebook import LAYERS
+    book = load_rulebook()
+    return RuleEngine({layer: [(r.id, r.condition.lowered) for r in book.layer(layer)] for layer in LAYERS})
+
+
+@lru_cache(maxsize=1)
+def _runners():
+    from .assembly import EngineRunner, ReferenceRunner
+    return EngineRunner(load_engine(), load_rulebook()), ReferenceRunner(load_rulebook())
+
+
+def assess(answers) -> Assessment:
+    """One educational assessment for validated Answers (thread-safe; the engine lock serialises)."""
+    from .assembly import assemble
+    return assemble(answers, load_rulebook(), _runners()[0])
+
+
+def assess_reference(answers) -> Assessment:
+    """The same assessment computed without the engine (plain Python), for tests and benchmarks."""
+    from .assembly import assemble
+    return assemble(answers, load_rulebook(), _runners()[1])
+
+
+__all__ = ["Assessment", "CategoryResult", "RuleEngineError", "RuleFileError", "CATEGORIES", "LEVELS",
+           "LEVEL_LABELS", "TOPICS", "load_rulebook", "load_engine", "assess", "assess_reference"]

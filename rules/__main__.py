@@ -18,8 +18,8 @@ import sys
 
 def _load():
     from questionnaire import load_definition
-    from rules import RULEBOOK
-    return load_definition(), RULEBOOK
+    from rules import load_rulebook
+    return load_definition(), load_rulebook()
 
 
 def check() -> int:

@@ -1,21 +1,34 @@
-"""Rule conditions: the friendly YAML spelling → a small tree → durable-rules JSON (or plain Python).
+"""Rule conditions: the shared condition language plus the rule files' own keywords, and how a
+condition becomes durable-rules JSON.
 
-The tree has four node kinds: ("and", parts), ("or", parts), ("eq"|"neq", field, value) and
-("lt"|"lte"|"gt"|"gte", field, number). Fact field names are built here and in `facts.py` only.
+The spelling, the tree and its plain-Python meaning live in `questionnaire/conditions.py`, shared with
+`visible_if`. Rule files add:
+
+    finding: [f1, f2] / not_finding: [f1]      derived findings (findings.yaml)
+    level_of: {category: [none, not_typical]}   the level other rules gave (runs after them)
+    commonly_considered_count: {lte: 0}         categories other than trials commonly considered
+    always: true                                every assessment
+
+The engine matches one flat fact (see `facts.py`), so `lower` turns a tree into comparisons of fact
+fields, pushing logical NOT down to the leaves (durable-rules has no NOT).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from questionnaire import Definition
+from questionnaire.conditions import (COMPARISONS, ConditionError, Node, Parser, options_read, questions_read,
+                                      walk)
 
 from .vocabulary import CATEGORIES, LEVELS
 
-Node = tuple
-COMPARISONS = ("lt", "lte", "gt", "gte")
-STATUSES = ("answered", "unknown", "unanswered", "not_asked")
 COUNT_FIELD = "commonly_considered_count"
+RULE_ONLY = ("finding", "level", "count", "always")
+_OPPOSITE = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt"}
+
+__all__ = ["COUNT_FIELD", "Compiled", "ConditionError", "RuleConditions", "lower", "to_durable", "evaluate_lowered",
+           "status_field", "option_field", "finding_field", "level_field"]
 
 
 def status_field(question_id: str) -> str:
@@ -36,155 +49,144 @@ def level_field(category: str) -> str:
 
 @dataclass
 class Compiled:
-    """A compiled condition and what it depends on (for explanations and layering)."""
+    """A parsed rule condition, what it depends on (for explanations and layering), and its engine form."""
 
     tree: Node
+    lowered: Node
     questions: set[str] = field(default_factory=set)
     findings: set[str] = field(default_factory=set)
     uses_levels: bool = False
+    options: dict[str, set[str]] = field(default_factory=dict)  # question → every option it names
     includes: dict[str, set[str]] = field(default_factory=dict)  # multi-choice question → options it looks for
-    options: dict[str, set[str]] = field(default_factory=dict)  # choice question → every option it names
 
 
-class ConditionError(ValueError):
-    pass
-
-
-def _all(parts: list[Node]) -> Node:
-    return parts[0] if len(parts) == 1 else ("and", parts)
-
-
-def _any(parts: list[Node]) -> Node:
-    return parts[0] if len(parts) == 1 else ("or", parts)
-
-
-def _as_list(value: Any, what: str) -> list:
+def _list(value: Any, what: str) -> list:
     if not isinstance(value, list) or not value:
         raise ConditionError(f"{what} needs a non-empty list")
     return list(value)
 
 
-class ConditionCompiler:
+class RuleConditions:
+    """Parses rule conditions for one questionnaire and one set of findings."""
+
     def __init__(self, definition: Definition, findings: set[str]):
-        self.definition = definition
-        self.questions = definition.by_id()
         self.findings = findings
+        self.parser = Parser(definition.by_id, keywords={
+            "finding": lambda v: self._finding(v, True, "finding"),
+            "not_finding": lambda v: self._finding(v, False, "not_finding"),
+            "level_of": self._level_of,
+            COUNT_FIELD: self._count,
+            "always": self._always,
+        })
 
     def compile(self, when: Any) -> Compiled:
-        if not isinstance(when, dict) or not when:
-            raise ConditionError("'when' must be a non-empty mapping")
-        compiled = Compiled(tree=("and", []))
-        compiled.tree = self._group(when, compiled)
-        return compiled
+        tree = self.parser.parse(when)
+        nodes = list(walk(tree))
+        includes: dict[str, set[str]] = {}
+        for node in nodes:
+            if node[0] == "includes":
+                includes.setdefault(node[1], set()).update(node[2])
+        return Compiled(
+            tree=tree, lowered=lower(tree), questions=questions_read(tree),
+            findings={n[1] for n in nodes if n[0] == "finding"},
+            uses_levels=any(n[0] in ("level", "count") for n in nodes),
+            options=options_read(tree), includes=includes)
 
-    def _group(self, group: Any, out: Compiled) -> Node:
-        if not isinstance(group, dict) or not group:
-            raise ConditionError(f"a condition group must be a non-empty mapping, got {group!r}")
-        parts: list[Node] = []
-        for key, value in group.items():
-            if key == "any":
-                parts.append(_any([self._group(g, out) for g in _as_list(value, "'any'")]))
-            elif key == "all":
-                parts.extend(self._group(g, out) for g in _as_list(value, "'all'"))
-            elif key == "always":
-                if value is not True:
-                    raise ConditionError("'always' must be true")
-                parts.append(("eq", "kind", "answers"))
-            elif key in ("finding", "not_finding"):
-                for finding in _as_list(value, f"'{key}'"):
-                    if finding not in self.findings:
-                        raise ConditionError(f"unknown finding '{finding}'")
-                    out.findings.add(finding)
-                    parts.append(("eq", finding_field(finding), key == "finding"))
-            elif key == "level_of":
-                parts.append(self._level_of(value))
-                out.uses_levels = True
-            elif key == COUNT_FIELD:
-                parts.append(self._count(value))
-                out.uses_levels = True
-            elif key in self.questions:
-                parts.append(self._question(key, value, out))
-                out.questions.add(key)
-            else:
-                raise ConditionError(f"unknown answer id or keyword '{key}'")
-        return _all(parts)
+    def _finding(self, value: Any, present: bool, key: str) -> Node:
+        parts = []
+        for finding in _list(value, f"'{key}'"):
+            if finding not in self.findings:
+                raise ConditionError(f"unknown finding '{finding}'")
+            parts.append(("finding", finding, present))
+        return parts[0] if len(parts) == 1 else ("all", tuple(parts))
 
-    def _level_of(self, value: Any) -> Node:
+    @staticmethod
+    def _level_of(value: Any) -> Node:
         if not isinstance(value, dict) or not value:
             raise ConditionError("'level_of' needs {category: [levels]}")
         parts = []
         for category, levels in value.items():
             if category not in CATEGORIES:
                 raise ConditionError(f"unknown category '{category}'")
-            for level in _as_list(levels, "'level_of'"):
+            for level in _list(levels, "'level_of'"):
                 if level not in (*LEVELS, "none"):
                     raise ConditionError(f"unknown level '{level}'")
-            parts.append(_any([("eq", level_field(category), level) for level in levels]))
-        return _all(parts)
+            parts.append(("level", category, tuple(levels)))
+        return parts[0] if len(parts) == 1 else ("all", tuple(parts))
 
-    def _count(self, value: Any) -> Node:
+    @staticmethod
+    def _count(value: Any) -> Node:
         if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in COMPARISONS:
             raise ConditionError(f"'{COUNT_FIELD}' needs one comparison such as {{lte: 0}}")
         op, number = next(iter(value.items()))
-        return (op, COUNT_FIELD, number)
-
-    def _question(self, question_id: str, value: Any, out: Compiled) -> Node:
-        question = self.questions[question_id]
-        if isinstance(value, list):
-            value = {"in": value}
-        if not isinstance(value, dict) or not value:
-            raise ConditionError(f"condition on '{question_id}' must be a list of options or a mapping")
-        parts: list[Node] = []
-        for op, operand in value.items():
-            if op in ("in", "not"):
-                if question.type != "choice":
-                    raise ConditionError(f"'{op}' needs a single-choice question; '{question_id}' is {question.type}")
-                options = self._options(question, operand)
-                out.options.setdefault(question_id, set()).update(options)
-                if op == "in":
-                    parts.append(_any([("eq", question_id, o) for o in options]))
-                else:
-                    parts.append(_all([("neq", question_id, o) for o in options]))
-            elif op in ("includes", "excludes"):
-                if question.type != "multi_choice":
-                    raise ConditionError(f"'{op}' needs a multi-choice question; '{question_id}' is {question.type}")
-                options = self._options(question, operand)
-                out.options.setdefault(question_id, set()).update(options)
-                fields = [option_field(question_id, o) for o in options]
-                if op == "includes":
-                    out.includes.setdefault(question_id, set()).update(options)
-                    parts.append(_any([("eq", f, True) for f in fields]))
-                else:
-                    parts.append(_all([("eq", f, False) for f in fields]))
-            elif op in COMPARISONS:
-                if question.type != "number" or isinstance(operand, bool) or not isinstance(operand, (int, float)):
-                    raise ConditionError(f"'{op}' needs a number question and a number; got '{question_id}' {op} {operand!r}")
-                # Unknown numbers are stored as 0: the status guard keeps them from matching.
-                parts.append(("and", [("eq", status_field(question_id), "answered"), (op, question_id, operand)]))
-            elif op == "status":
-                statuses = _as_list(operand, "'status'")
-                for status in statuses:
-                    if status not in STATUSES:
-                        raise ConditionError(f"unknown status '{status}' (use {', '.join(STATUSES)})")
-                parts.append(_any([("eq", status_field(question_id), s) for s in statuses]))
-            else:
-                raise ConditionError(f"unknown operator '{op}' on '{question_id}'")
-        return _all(parts)
+        return ("count", op, number)
 
     @staticmethod
-    def _options(question, operand: Any) -> list[str]:
-        raw = _as_list(operand, f"options for '{question.id}'")
-        if any(isinstance(o, bool) for o in raw):
-            raise ConditionError(f"options for '{question.id}' must be quoted (YAML reads bare yes/no as true/false)")
-        options = [str(o) for o in raw]
-        for option in options:
-            if option not in question.option_ids:
-                raise ConditionError(f"'{question.id}' has no option '{option}'")
-        return options
+    def _always(value: Any) -> Node:
+        if value is not True:
+            raise ConditionError("'always' must be true")
+        return ("always",)
+
+
+# ------------------------------------------------------------------ lowering to fact comparisons
+# The lowered tree has five kinds: ("and", parts), ("or", parts), ("eq"|"neq", field, value) and
+# ("lt"|"lte"|"gt"|"gte", field, number). Fact field names are built here and in facts.py only.
+
+def _and(parts: list[Node]) -> Node:
+    return parts[0] if len(parts) == 1 else ("and", parts)
+
+
+def _or(parts: list[Node]) -> Node:
+    return parts[0] if len(parts) == 1 else ("or", parts)
+
+
+def lower(node: Node, negate: bool = False) -> Node:
+    """The tree as comparisons of fact fields; `negate` lowers NOT(node) (De Morgan down to leaves)."""
+    kind = node[0]
+    if kind in ("all", "any"):
+        parts = [lower(part, negate) for part in node[1]]
+        return _and(parts) if (kind == "all") != negate else _or(parts)
+    if kind == "not":
+        return lower(node[1], not negate)
+    if kind in ("in", "none_of"):
+        question, options = node[1], node[2]
+        if (kind == "in") != negate:
+            return _or([("eq", question, o) for o in options])
+        return _and([("neq", question, o) for o in options])
+    if kind in ("includes", "excludes"):
+        question, options = node[1], node[2]
+        chosen = (kind == "includes") != negate
+        fields = [option_field(question, o) for o in options]
+        return _or([("eq", f, True) for f in fields]) if chosen else _and([("eq", f, False) for f in fields])
+    if kind in COMPARISONS:
+        # Unknown numbers are stored as 0: the status guard keeps them from matching either way.
+        question, number = node[1], node[2]
+        if not negate:
+            return ("and", [("eq", status_field(question), "answered"), (kind, question, number)])
+        return ("or", [("neq", status_field(question), "answered"), (_OPPOSITE[kind], question, number)])
+    if kind == "status":
+        question, statuses = node[1], node[2]
+        if not negate:
+            return _or([("eq", status_field(question), s) for s in statuses])
+        return _and([("neq", status_field(question), s) for s in statuses])
+    if kind == "finding":
+        return ("eq", finding_field(node[1]), node[2] != negate)
+    if kind == "level":
+        category, levels = node[1], node[2]
+        if not negate:
+            return _or([("eq", level_field(category), level) for level in levels])
+        return _and([("neq", level_field(category), level) for level in levels])
+    if kind == "count":
+        return (_OPPOSITE[node[1]] if negate else node[1], COUNT_FIELD, node[2])
+    if kind == "always":
+        if negate:
+            raise ConditionError("'not' around 'always' never holds")
+        return ("eq", "kind", "answers")
+    raise ConditionError(f"cannot lower '{kind}'")
 
 
 def to_durable(node: Node) -> dict:
-    """The durable-rules JSON spelling of a condition tree."""
+    """The durable-rules JSON spelling of a lowered tree."""
     kind = node[0]
     if kind == "and":
         return {"$and": [to_durable(part) for part in node[1]]}
@@ -197,23 +199,32 @@ def to_durable(node: Node) -> dict:
     return {f"${kind}": {node[1]: node[2]}}
 
 
-_PY_COMPARE = {
-    "lt": lambda a, b: a < b,
-    "lte": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "gte": lambda a, b: a >= b,
-}
-
-
-def evaluate(node: Node, fact: dict) -> bool:
-    """Plain-Python evaluation of a condition tree: the reference the engine is tested against."""
+def evaluate_lowered(node: Node, fact: Mapping[str, Any]) -> bool:
+    """A lowered tree over a fact in plain Python (tests compare it with the engine and the tree)."""
     kind = node[0]
     if kind == "and":
-        return all(evaluate(part, fact) for part in node[1])
+        return all(evaluate_lowered(part, fact) for part in node[1])
     if kind == "or":
-        return any(evaluate(part, fact) for part in node[1])
+        return any(evaluate_lowered(part, fact) for part in node[1])
     if kind == "eq":
         return fact.get(node[1]) == node[2]
     if kind == "neq":
         return fact.get(node[1]) != node[2]
-    return _PY_COMPARE[kind](fact[node[1]], node[2])
+    return COMPARISONS[kind](fact[node[1]], node[2])
+
+
+def rule_keyword_truth(findings: set[str] | frozenset[str], levels: Mapping[str, str],
+                       count: int) -> Callable[[Node], bool]:
+    """How the plain-Python evaluator decides the rule files' own keywords."""
+    def truth(node: Node) -> bool:
+        kind = node[0]
+        if kind == "finding":
+            return (node[1] in findings) == node[2]
+        if kind == "level":
+            return levels.get(node[1], "none") in node[2]
+        if kind == "count":
+            return COMPARISONS[node[1]](count, node[2])
+        if kind == "always":
+            return True
+        raise ConditionError(f"no evaluator for '{kind}'")
+    return truth

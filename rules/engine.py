@@ -1,6 +1,6 @@
 """The only door to durable-rules: compiled once, one lock, a fresh session per call, always freed.
 
-Measured facts this wrapper is built around (durable-rules 2.0.28; DESIGN.md lists the first two):
+Measured facts this wrapper is built around (durable-rules 2.0.28):
 - concurrent calls into the C engine segfault → every call holds one process-wide lock;
 - at most ~1024 live sessions per ruleset → each call uses a new sid and deletes it in `finally`;
 - `engine.Host()` starts two timer threads that call into the engine unlocked → disabled here;
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any, Iterable
+from typing import Any
 
 from durable import engine as durable_engine
 
 from .conditions import Node, to_durable
+from .errors import RuleEngineError
 
 CATCH_ALL = "_handled"
 MAX_RULES_PER_RULESET = 150  # error 303 appears near 480 rules; stay well below
@@ -28,10 +29,6 @@ def referenced_fields(tree: Node) -> set[str]:
     if tree[0] in ("and", "or"):
         return set().union(*(referenced_fields(part) for part in tree[1]))
     return {tree[1]}
-
-
-class RuleEngineError(RuntimeError):
-    """The engine failed; the assessment could not be completed (no partial result is returned)."""
 
 
 class _Host(durable_engine.Host):
@@ -111,5 +108,6 @@ class RuleEngine:
                         pass
         return [self._rule_ids[action] for action in fired]
 
-    def layers(self) -> Iterable[str]:
-        return self._rulesets.keys()
+    def rulesets(self) -> list[str]:
+        """The durable-rules ruleset names, layer by layer (for tests that look for leaked sessions)."""
+        return [name for names in self._rulesets.values() for name in names]

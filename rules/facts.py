@@ -8,29 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire import Definition, visible_ids
+from questionnaire import Definition
+from questionnaire.conditions import answer_status
 
 from .conditions import COUNT_FIELD, finding_field, level_field, option_field, status_field
 from .vocabulary import CATEGORIES
 
 
-def _status(value: Any, visible: bool) -> str:
-    if not visible:
-        return "not_asked"
-    if value is None:
-        return "unanswered"
-    if value == "unknown" or (isinstance(value, list) and "unknown" in value):
-        return "unknown"
-    return "answered"
-
-
 def answer_fact(answers: Any, definition: Definition) -> dict[str, Any]:
-    given = answers.model_dump()
-    shown = visible_ids({k: v for k, v in given.items() if v is not None}, definition)
+    """The flat fact for validated Answers (their visible questions were worked out once, at validation)."""
+    given = answers.given()
+    shown = answers.visible
     fact: dict[str, Any] = {"kind": "answers"}
     for question in definition.questions:
         value = given.get(question.id)
-        fact[status_field(question.id)] = _status(value, question.id in shown)
+        fact[status_field(question.id)] = answer_status(value, question.id in shown)
         if question.type == "choice":
             fact[question.id] = value or ""
         elif question.type == "multi_choice":
@@ -46,7 +38,7 @@ def with_findings(fact: dict[str, Any], all_findings: tuple[str, ...], found: se
     return {**fact, **{finding_field(f): f in found for f in all_findings}}
 
 
-def with_levels(fact: dict[str, Any], levels: dict[str, str]) -> dict[str, Any]:
+def with_levels(fact: dict[str, Any], levels: dict[str, str], commonly_considered_count: int) -> dict[str, Any]:
     extra: dict[str, Any] = {level_field(c): levels.get(c, "none") for c in CATEGORIES}
-    extra[COUNT_FIELD] = sum(1 for c, level in levels.items() if c != "clinical_trial" and level == "commonly_considered")
+    extra[COUNT_FIELD] = commonly_considered_count
     return {**fact, **extra}

@@ -14,38 +14,31 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from questionnaire import Definition, load_definition
 
-from .conditions import Compiled, ConditionCompiler, ConditionError
-from .vocabulary import CATEGORIES, LEVELS, SEVERITIES, TOPICS, URGENT_TIERS
+from .conditions import Compiled, ConditionError, RuleConditions
+from .errors import RuleFileError
+from .vocabulary import CATEGORIES, LEVELS, SEVERITIES, TOPICS, URGENT_TIERS, Strict
 
 RULES_DIR = Path(__file__).parent
 FAMILIES_DIR = RULES_DIR / "families"
 LAYERS = ("findings", "outcomes", "after_levels")
 
 
-class RuleFileError(ValueError):
-    """A rule, source or content file is broken; the message names the file and the rule id."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Consideration(_Strict):
+class Consideration(Strict):
     topic: Literal[TOPICS]  # type: ignore[valid-type]
     severity: Literal[SEVERITIES]  # type: ignore[valid-type]
     categories: tuple[Literal[CATEGORIES], ...] = Field(min_length=1)  # type: ignore[valid-type]
 
 
-class Urgent(_Strict):
+class Urgent(Strict):
     tier: Literal[URGENT_TIERS]  # type: ignore[valid-type]
     signs: str  # the multi-choice question whose chosen options are the signs to name
 
 
-class Then(_Strict):
+class Then(Strict):
     finding: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
     level: Literal[LEVELS] | None = None  # type: ignore[valid-type]
@@ -67,7 +60,7 @@ class Then(_Strict):
         return next(k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None)
 
 
-class RuleSpec(_Strict):
+class RuleSpec(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
     when: dict[str, Any]
     then: Then
@@ -95,7 +88,7 @@ class Rule:
 SOURCE_KINDS = ("label", "fda_notice", "approval_report", "guideline", "journal_article", "patient_page", "reference")
 
 
-class OpenFdaLabel(_Strict):
+class OpenFdaLabel(Strict):
     """How openFDA's drug-label endpoint finds this label (one of the two)."""
 
     brand_name: str | None = None
@@ -113,7 +106,7 @@ class OpenFdaLabel(_Strict):
         return f'openfda.{field}:"{value}"'
 
 
-class Source(_Strict):
+class Source(Strict):
     title: str
     url: str = Field(pattern=r"^https://")
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
@@ -130,13 +123,13 @@ class Source(_Strict):
         return self
 
 
-class FamilyFile(_Strict):
+class FamilyFile(Strict):
     family: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     reviewed: dt.date
     rules: list[dict[str, Any]] = Field(min_length=1)
 
 
-class CategoryContent(_Strict):
+class CategoryContent(Strict):
     title: str
     summary: str
     how_given: str
@@ -146,13 +139,13 @@ class CategoryContent(_Strict):
     sources: tuple[str, ...]
 
 
-class UrgentWording(_Strict):
+class UrgentWording(Strict):
     title: str
     signs_intro: str
     footer: str
 
 
-class Content(_Strict):
+class Content(Strict):
     reviewed: dt.date
     disclaimer: str
     urgent: dict[Literal[URGENT_TIERS], UrgentWording]  # type: ignore[valid-type]
@@ -259,7 +252,7 @@ class Rulebook:
             seen[spec.id] = file
 
         findings = {spec.then.finding for spec, _, _ in specs if spec.then.finding}
-        compiler = ConditionCompiler(self.definition, findings)
+        compiler = RuleConditions(self.definition, findings)
         finding_answers: dict[str, set[str]] = {}
         rules: list[Rule] = []
         for order, (spec, family, file) in enumerate(specs):
@@ -284,7 +277,7 @@ class Rulebook:
 
     def _check_outcome(self, spec: RuleSpec, where: str, condition: Compiled) -> None:
         then = spec.then
-        if then.missing is not None and then.missing not in self.definition.by_id():
+        if then.missing is not None and then.missing not in self.definition.by_id:
             raise RuleFileError(f"{where}: 'missing' names unknown question '{then.missing}'")
         if then.urgent is not None and then.urgent.signs not in condition.includes:
             raise RuleFileError(f"{where}: 'signs' must name a question the rule tests with 'includes', "

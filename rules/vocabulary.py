@@ -1,5 +1,14 @@
-"""Fixed vocabularies shared by rules, exports and tests (DESIGN.md: do not rename)."""
+"""Fixed vocabularies shared by rules, exports and tests (ids in the output contract: do not rename)."""
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Strict(BaseModel):
+    """The base of every rules model: unknown keys are errors and objects never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
 
 CATEGORIES: tuple[str, ...] = (
     "checkpoint_inhibitor",

@@ -86,7 +86,8 @@ def test_multi_choice_is_canonical():
 def test_answers_to_hidden_questions_are_dropped():
     answers = Answers.model_validate({"cancer_type": "dlbcl", "pd_l1_tps": "50_plus", "egfr_status": "positive"})
     assert answers.pd_l1_tps is None and answers.egfr_status is None
-    assert answers.dropped_hidden == ("egfr_status", "pd_l1_tps")
+    assert {"cancer_type", "disease_course"} <= answers.visible
+    assert not {"egfr_status", "pd_l1_tps"} & answers.visible
 
 
 def test_text_is_kept_literally_but_control_characters_are_refused():

@@ -6,8 +6,10 @@ asked; each option of a multi-choice question must be read the same way, apart f
 summary as they are.
 """
 from questionnaire import load_definition
-from questionnaire.definition import leaves
-from rules import RULEBOOK
+from questionnaire.conditions import options_read, questions_read
+from rules import load_rulebook
+
+RULEBOOK = load_rulebook()
 
 DEFINITION = load_definition()
 
@@ -25,11 +27,10 @@ def _read_by_rules() -> tuple[set[str], dict[str, set[str]]]:
 def _read_by_visibility() -> tuple[set[str], dict[str, set[str]]]:
     questions: set[str] = set()
     options: dict[str, set[str]] = {}
-    for question in DEFINITION.questions:
-        for leaf in leaves(question.visible_if):
-            questions.add(leaf.question)
-            if leaf.operator in ("in_", "not_in", "includes"):
-                options.setdefault(leaf.question, set()).update(leaf.value)
+    for tree in DEFINITION.visibility.values():
+        questions |= questions_read(tree)
+        for question, named in options_read(tree).items():
+            options.setdefault(question, set()).update(named)
     return questions, options
 
 

@@ -8,10 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from rules import RULEBOOK
+from rules import load_rulebook
 from rules.__main__ import main
 from rules.currency import Offline, audit, fetch_openfda, format_audit, format_label_revisions, label_revisions
 from rules.rulebook import Source
+
+RULEBOOK = load_rulebook()
 
 RECORDED = Path(__file__).parent / "fixtures" / "openfda"
 

@@ -76,13 +76,13 @@ def test_duplicate_option_id_is_refused():
 
 def test_condition_on_a_later_question_is_refused():
     def mutate(raw):
-        _question(raw, "age")["visible_if"] = {"question": "cancer_type", "in": ["nsclc"]}
+        _question(raw, "age")["visible_if"] = {"cancer_type": ["nsclc"]}
     assert "question 'age'" in _broken(mutate) and "not an earlier question" in _broken(mutate)
 
 
 def test_condition_with_unknown_option_is_refused():
     def mutate(raw):
-        _question(raw, "pd_l1_tps")["visible_if"] = {"question": "cancer_type", "in": ["lung"]}
+        _question(raw, "pd_l1_tps")["visible_if"] = {"cancer_type": ["lung"]}
     assert "option 'lung'" in _broken(mutate)
 
 

@@ -5,8 +5,11 @@ import threading
 import pytest
 
 from questionnaire import Answers
-from rules import ENGINE, RuleEngine, assess, assess_reference
+from rules import assess, assess_reference, load_engine
+from rules.engine import RuleEngine
 from tests.answer_samples import sample_answers
+
+ENGINE = load_engine()
 
 
 def test_assess_rejects_unvalidated_input():

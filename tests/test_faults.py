@@ -19,8 +19,10 @@ from streamlit.testing.v1 import AppTest
 import reports.pdf
 from questionnaire import Answers
 from reports.cli import main as cli
-from rules import ENGINE, RuleEngineError, assess, assess_reference
+from rules import RuleEngineError, assess, assess_reference, load_engine
 from tests.answer_samples import sample_answers
+
+ENGINE = load_engine()
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -78,7 +80,7 @@ def test_engine_fault_is_a_clear_error_then_1100_assessments_succeed(monkeypatch
     monkeypatch.undo()
     last_sid = int(next(ENGINE._sids))
     assert not ENGINE._lock.locked()
-    rulesets = [name for layer in ENGINE.layers() for name in ENGINE._rulesets[layer]]
+    rulesets = ENGINE.rulesets()
     leaked = [(r, s) for r in rulesets for s in range(first_sid, last_sid) if _session_exists(r, str(s))]
     assert leaked == []
     assert _all_succeed(pool, AFTER_FAULT) == AFTER_FAULT
@@ -241,7 +243,7 @@ CORRUPTIONS = {
     "rule with a typo in an answer": ("rules/families/urgent.yaml", lambda t: t.replace("current_symptoms", "current_symptom", 1),
                                       "urgent.yaml"),
     "questions file with a dangling condition": ("questionnaire/questions.yaml",
-                                                 lambda t: t.replace("question: cancer_type, in: [other]", "question: cancer_kind, in: [other]", 1),
+                                                 lambda t: t.replace("visible_if: {cancer_type: [other]}", "visible_if: {cancer_kind: [other]}", 1),
                                                  "questions.yaml"),
 }
 

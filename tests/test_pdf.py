@@ -10,8 +10,10 @@ import io
 
 from questionnaire import Answers
 from reports.pdf import LARGE_PRINT, NORMAL_PRINT, build_pdf, clean_label, default_paper
-from rules import RULEBOOK
+from rules import load_rulebook
 from rules import assess
+
+RULEBOOK = load_rulebook()
 
 URGENT_FOOTER = RULEBOOK.content.urgent["call_team_now"].footer
 URGENT_TITLE = "URGENT: Call your cancer care team now"

@@ -9,7 +9,9 @@ import textstat
 
 from questionnaire import load_definition
 from reports.pdf import glossary
-from rules import RULEBOOK
+from rules import load_rulebook
+
+RULEBOOK = load_rulebook()
 
 MAX_GRADE = 8.0
 PATIENT_FACING = ("category", "consideration", "urgent", "missing")

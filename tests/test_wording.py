@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from rules import RULEBOOK
+from rules import load_rulebook
+
+RULEBOOK = load_rulebook()
 
 ELIGIBILITY = re.compile(
     r"\b(your tests show|(is|are) an approved option( now)?|approved option now|you are (not )?eligible|"

@@ -11,7 +11,7 @@ import streamlit as st
 from questionnaire import Answers, load_definition
 from reports import (assessment_json, build_pdf, describe_failure, download_name, questionnaire_response, results_csv,
                      saved_answers_json, summary_row)
-from rules import LEVEL_LABELS, LEVELS, RULEBOOK, Assessment, RuleEngineError, assess
+from rules import LEVEL_LABELS, LEVELS, Assessment, RuleEngineError, assess, load_rulebook
 
 from . import nav, state, urgent
 from .widgets import md_escape
@@ -29,7 +29,7 @@ def _rule_tag(rule_id: str, show_rules: bool) -> str:
     """The rule id and the file that holds it, for a nurse who wants to look a reason up."""
     if not show_rules:
         return ""
-    rule = RULEBOOK.by_id.get(rule_id)
+    rule = load_rulebook().by_id.get(rule_id)
     return f" `{rule_id}` (rules/families/{rule.file})" if rule else f" `{rule_id}`"
 
 

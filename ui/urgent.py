@@ -13,7 +13,7 @@ import streamlit as st
 
 from questionnaire import Answers, option_text
 from reports import describe_failure
-from rules import RULEBOOK, Assessment, RuleEngineError, assess
+from rules import Assessment, RuleEngineError, assess, load_rulebook
 
 LOG = logging.getLogger("immunoprep")
 TIER_ICON = {"emergency": "⚠", "call_team_now": "⚠"}  # text symbols: emoji fonts are not everywhere
@@ -33,7 +33,7 @@ def panel_html(assessment: Assessment, audience: str = "patient", question: str 
     items = [item for item in assessment.urgent if question is None or item.question == question]
     if not items:
         return ""
-    wording = RULEBOOK.content.urgent
+    wording = load_rulebook().content.urgent
     view = assessment.model_copy(update={"urgent": items})
     parts = []
     for tier, signs, texts in view.urgent_by_tier():

@@ -1,0 +1,180 @@
+"""How validated answers become one Assessment.
+
+The rules run in three layers (forward chaining), each seeing what the one before it found:
+
+1. **findings** — facts derived from answers alone ("advanced", "relapsed_or_refractory", "adult");
+2. **outcomes** — category levels, considerations, urgent notices and missing information, from
+   answers and findings;
+3. **after_levels** — rules that look at the levels the outcomes gave: each category's default
+   ("not typical" when nothing else applied, or "may be considered" when the answers cannot tell)
+   and clinical trials when nothing standard fits.
+
+Where several rules give a category a level, the highest wins (`LEVELS` order) and only the rules
+that gave that level are its reasons. Considerations are shown for categories that are at least
+"may be considered". Questions to ask: the first two general questions, then for each category
+that is not "not typical" its first two content questions and the `ask` of each rule that applied,
+then the remaining general questions; duplicates dropped, at most `MAX_QUESTIONS`.
+
+A runner decides which rules of a layer hold. In production it is the durable-rules engine over a
+flat fact; `ReferenceRunner` evaluates the same condition trees in plain Python, and tests check
+that both always agree. Visibility is computed once, when the Answers are validated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from questionnaire import Answers, holds
+
+from .assessment import (Assessment, CategoryResult, ConsiderationItem, MissingItem, Reason, SourceRef, ToolInfo,
+                         UrgentItem, TOOL_NAME, TOOL_VERSION)
+from .conditions import rule_keyword_truth
+from .engine import RuleEngine
+from .facts import answer_fact, with_findings, with_levels
+from .rulebook import LAYERS, Rule, Rulebook
+from .vocabulary import CATEGORIES, LEVELS, URGENT_TIERS
+
+MAX_QUESTIONS = 12
+
+
+@dataclass
+class Situation:
+    """What a layer's rules see: the answers (hidden ones already dropped), which questions were
+    shown, and what earlier layers found."""
+
+    answers: Any  # validated Answers
+    findings: frozenset[str] = frozenset()
+    levels: dict[str, str] = field(default_factory=dict)
+    base_fact: dict | None = None  # the engine's flat fact of the answers, built once per assessment
+
+    @property
+    def commonly_considered_count(self) -> int:
+        return sum(1 for c, level in self.levels.items() if c != "clinical_trial" and level == "commonly_considered")
+
+
+class Runner(Protocol):
+    def run(self, layer: str, situation: Situation) -> list[str]: ...
+
+
+class EngineRunner:
+    """The durable-rules engine over one flat fact per layer (built from the situation)."""
+
+    def __init__(self, engine: RuleEngine, rulebook: Rulebook):
+        self.engine, self.rulebook = engine, rulebook
+
+    def run(self, layer: str, situation: Situation) -> list[str]:
+        if situation.base_fact is None:
+            situation.base_fact = answer_fact(situation.answers, self.rulebook.definition)
+        fact = situation.base_fact
+        if layer != "findings":
+            fact = with_findings(fact, self.rulebook.findings, set(situation.findings))
+        if layer == "after_levels":
+            fact = with_levels(fact, situation.levels, situation.commonly_considered_count)
+        return self.engine.run(layer, fact)
+
+
+class ReferenceRunner:
+    """The same condition trees evaluated in plain Python (no engine, no fact)."""
+
+    def __init__(self, rulebook: Rulebook):
+        self._layers = {name: [(r.id, r.condition.tree) for r in rulebook.layer(name)] for name in LAYERS}
+
+    def run(self, layer: str, situation: Situation) -> list[str]:
+        answers = situation.answers.given()
+        shown = situation.answers.visible.__contains__
+        truth = rule_keyword_truth(situation.findings, situation.levels, situation.commonly_considered_count)
+        return [rule_id for rule_id, tree in self._layers[layer] if holds(tree, answers, shown, truth)]
+
+
+def _resolve_levels(rules: list[Rule]) -> dict[str, str]:
+    levels: dict[str, str] = {}
+    for rule in rules:
+        then = rule.spec.then
+        if then.category and (then.category not in levels or LEVELS.index(then.level) < LEVELS.index(levels[then.category])):
+            levels[then.category] = then.level
+    return levels
+
+
+def _dedupe(items: list) -> list:
+    seen, out = set(), []
+    for item in items:
+        key = item if isinstance(item, str) else item.model_dump_json()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _urgent_item(rule: Rule, answers: Any) -> UrgentItem:
+    urgent = rule.spec.then.urgent
+    chosen = getattr(answers, urgent.signs) or []
+    looked_for = rule.condition.includes[urgent.signs]
+    return UrgentItem(rule=rule.id, text=rule.spec.because, tier=urgent.tier, question=urgent.signs,
+                      signs=[option for option in chosen if option in looked_for])
+
+
+def _applied_rules(answers: Any, rulebook: Rulebook, runner: Runner) -> list[Rule]:
+    """The rules that hold, layer by layer, in file order."""
+    by_id = rulebook.by_id
+
+    def fired(layer: str, situation: Situation) -> list[Rule]:
+        return sorted((by_id[rule_id] for rule_id in set(runner.run(layer, situation))), key=lambda r: r.order)
+
+    situation = Situation(answers)
+    situation.findings = frozenset(rule.spec.then.finding for rule in fired("findings", situation))
+    outcomes = fired("outcomes", situation)
+    situation.levels = _resolve_levels(outcomes)
+    return sorted(outcomes + fired("after_levels", situation), key=lambda r: r.order)
+
+
+def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook) -> tuple[CategoryResult, list[str]]:
+    """One category's result, and the questions it adds (none when it is not typical)."""
+    text = rulebook.content.categories[category]
+    reasons = [r for r in applied if r.spec.then.category == category and r.spec.then.level == level]
+    shown = level != "not_typical"
+    considerations = [
+        r for r in applied
+        if shown and r.spec.then.consideration and category in r.spec.then.consideration.categories
+    ]
+    source_keys = _dedupe([k for r in reasons + considerations for k in r.spec.sources] + list(text.sources))
+    result = CategoryResult(
+        id=category, title=text.title, level=level, summary=text.summary, how_given=text.how_given,
+        side_effects=text.side_effects, practical=text.practical,
+        reasons=[Reason(rule=r.id, text=r.spec.because, answers=list(r.answers_used)) for r in reasons],
+        considerations=[ConsiderationItem(topic=r.spec.then.consideration.topic, rule=r.id, text=r.spec.because,
+                                          severity=r.spec.then.consideration.severity) for r in considerations],
+        sources=[SourceRef(title=rulebook.sources[k].title, url=rulebook.sources[k].url) for k in source_keys],
+    )
+    asks = [*text.questions[:2], *(r.spec.ask for r in reasons + considerations if r.spec.ask)] if shown else []
+    return result, asks
+
+
+def assemble(answers: Any, rulebook: Rulebook, runner: Runner) -> Assessment:
+    if not isinstance(answers, Answers):
+        raise TypeError(f"assess() needs a validated questionnaire.Answers, not {type(answers).__name__}; "
+                        "use questionnaire.validate_answers() first")
+    applied = _applied_rules(answers, rulebook, runner)
+    levels = _resolve_levels(applied)
+    # Every family has a default rule, so every category has a level.
+    categories, asks = [], []
+    for category in CATEGORIES:
+        result, added = _category(category, levels[category], applied, rulebook)
+        categories.append(result)
+        asks.extend(added)
+    general = list(rulebook.content.general_questions)
+    urgent = sorted((_urgent_item(rule, answers) for rule in applied if rule.spec.then.urgent),
+                    key=lambda item: URGENT_TIERS.index(item.tier))
+    missing: dict[str, MissingItem] = {}
+    for rule in applied:
+        question = rule.spec.then.missing
+        if question and question not in missing:
+            missing[question] = MissingItem(question=question, text=rule.spec.because)
+    return Assessment(
+        tool=ToolInfo(name=TOOL_NAME, version=TOOL_VERSION, rules_version=rulebook.version,
+                      rules_reviewed=rulebook.reviewed.isoformat()),
+        categories=categories,
+        urgent=urgent,
+        missing_information=list(missing.values()),
+        questions_to_ask=_dedupe(general[:2] + asks + general[2:])[:MAX_QUESTIONS],
+        disclaimer=rulebook.content.disclaimer,
+    )
