@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := chromium poppler-utils fonts-droid-fallback fonts-dejavu-core
 LFORMS := tests/lforms
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test bench load system-deps lforms clean
+.PHONY: run test lint bench load system-deps lforms clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (try: sudo apt-get install python3.11 python3.11-venv python3.11-dev)"; exit 1; }
@@ -42,7 +42,12 @@ system-deps:
 lforms: system-deps
 	@[ -d $(LFORMS)/node_modules ] || npm ci --prefix $(LFORMS)
 
-test: $(VENV)/.dev system-deps lforms
+# Lint and format checks first: they take a second and name the line.
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint system-deps lforms
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.dev

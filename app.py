@@ -1,4 +1,5 @@
 """ImmunoPrep — Streamlit UI. Read state, render the current step, write state. No medical logic here."""
+
 import logging
 
 import streamlit as st
@@ -13,8 +14,11 @@ except ValueError as error:  # DefinitionError or RuleFileError (both ValueError
     # The reason names a reviewed file, not anything a user typed: safe for the operator's log.
     logging.getLogger("immunoprep").error("ImmunoPrep cannot start: %s (run `python -m rules`)", error)
     st.title("ImmunoPrep")
-    st.error("ImmunoPrep is not available right now because of a problem with its rule files. "
-             "Nothing you could do caused this. Please tell the staff who run this tool.", icon="⚠️")
+    st.error(
+        "ImmunoPrep is not available right now because of a problem with its rule files. "
+        "Nothing you could do caused this. Please tell the staff who run this tool.",
+        icon="⚠️",
+    )
     st.stop()
 
 state.init()
@@ -23,15 +27,31 @@ nav.sync_url(screens.steps_for_role)
 
 with st.sidebar:
     st.markdown("**ImmunoPrep** · education, not medical advice")
-    st.radio("Text size", ["normal", "large"], key="text_size", horizontal=True, format_func=str.capitalize,
-             help="Large text on this page, and a large-print PDF (body text 14 pt or more).")
+    st.radio(
+        "Text size",
+        ["normal", "large"],
+        key="text_size",
+        horizontal=True,
+        format_func=str.capitalize,
+        help="Large text on this page, and a large-print PDF (body text 14 pt or more).",
+    )
     role = st.session_state["role"]
     if role is not None:
-        st.button("New patient" if role == "nurse" else "Start again", use_container_width=True, key="new_patient",
-                  on_click=screens.ask_before_clearing, help="Clears every answer and result from this session.")
+        st.button(
+            "New patient" if role == "nurse" else "Start again",
+            use_container_width=True,
+            key="new_patient",
+            on_click=screens.ask_before_clearing,
+            help="Clears every answer and result from this session.",
+        )
     if role is not None and st.session_state["step"] != "results":
-        st.button("Skip to summary", use_container_width=True, key="skip_to_results", on_click=state.go,
-                  args=("results", True))
+        st.button(
+            "Skip to summary",
+            use_container_width=True,
+            key="skip_to_results",
+            on_click=state.go,
+            args=("results", True),
+        )
         with st.expander("Continue with saved answers"):
             screens.resume_uploader("sidebar")
 

@@ -10,6 +10,7 @@ Afterwards a fresh session must still work and the server must still be up.
 Bounded: at most 60 sessions, and a wall-clock limit (default 600 s) after which it fails.
 `make test` runs a small count (tests/test_load.py); `make load` runs 20 + 4 dropped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,17 @@ from pypdf import PdfReader  # noqa: E402
 
 from questionnaire import Answers, active_sections, load_definition, visible_in_section  # noqa: E402
 from rules import assess  # noqa: E402
+from tests.browser import (  # noqa: E402
+    APP_IDLE_JS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MARK_SEEN_JS,
+    NEW_RUN_JS,
+    NEW_RUN_WAIT_MS,
+    RUN_COUNTER_JS,
+    streamlit_server,
+)  # noqa: E402
 from ui.widgets import number_label  # noqa: E402
-from tests.browser import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, MARK_SEEN_JS, NEW_RUN_JS, NEW_RUN_WAIT_MS,
-                           RUN_COUNTER_JS, streamlit_server)  # noqa: E402
 
 MAX_SESSIONS = 60
 MARKS = {"●": "commonly_considered", "◐": "may_be_considered", "○": "not_typical"}
@@ -48,7 +57,7 @@ class Outcome:
     index: int
     ok: bool = False
     problems: list[str] = field(default_factory=list)
-    steps: list[float] = field(default_factory=list)      # Next / See my summary → next screen shown
+    steps: list[float] = field(default_factory=list)  # Next / See my summary → next screen shown
     answers_set: list[float] = field(default_factory=list)  # one widget change → rerun finished
 
 
@@ -96,7 +105,9 @@ async def _set_answer(page, question, value) -> None:
         if question.type == "multi_choice":
             await page.keyboard.press("Tab")  # close the list; Escape would clear a select box
     else:
-        box = page.get_by_role("textbox", name=number_label(question, "patient") if question.type == "number" else label)
+        box = page.get_by_role(
+            "textbox", name=number_label(question, "patient") if question.type == "number" else label
+        )
         await box.fill(str(value))
         await box.press("Enter")
         await _idle(page)
@@ -131,8 +142,15 @@ class Gate:
         self.active -= 1
 
 
-async def walkthrough(browser, url: str, index: int, answers: dict, drop_at: int | None = None,
-                      gate: Gate | None = None, arrival_s: float = 0.0) -> Outcome:
+async def walkthrough(
+    browser,
+    url: str,
+    index: int,
+    answers: dict,
+    drop_at: int | None = None,
+    gate: Gate | None = None,
+    arrival_s: float = 0.0,
+) -> Outcome:
     """One person, start to PDF. With drop_at, the browser closes during that step's rerun."""
     await asyncio.sleep(arrival_s)
     outcome = Outcome(index)
@@ -164,8 +182,12 @@ async def walkthrough(browser, url: str, index: int, answers: dict, drop_at: int
                 outcome.ok = True
                 return outcome
             following = titles[sections[number + 1]] if number + 1 < len(sections) else "Check your answers"
-            await _timed(outcome.steps, lambda: page.get_by_role("button", name="Next →").click(), page,
-                         page.get_by_role("heading", name=following, exact=True))
+            await _timed(
+                outcome.steps,
+                lambda: page.get_by_role("button", name="Next →").click(),
+                page,
+                page.get_by_role("heading", name=following, exact=True),
+            )
         where = "review"
         own_age = f"{answers['age']} years"
         await page.get_by_role("cell", name=own_age, exact=True).first.wait_for(timeout=30_000)
@@ -174,8 +196,12 @@ async def walkthrough(browser, url: str, index: int, answers: dict, drop_at: int
         if ages != [own_age]:
             outcome.problems.append(f"review shows ages {ages}, expected only {own_age}; cells {cells[:6]}")
         # The download button is the last thing the results page draws.
-        await _timed(outcome.steps, lambda: page.get_by_role("button", name="See my summary →").click(), page,
-                     page.get_by_role("button", name="Download the PDF to bring to your doctor"))
+        await _timed(
+            outcome.steps,
+            lambda: page.get_by_role("button", name="See my summary →").click(),
+            page,
+            page.get_by_role("button", name="Download the PDF to bring to your doctor"),
+        )
         expected = {c.title: c.level for c in assess(Answers.model_validate(answers)).categories}
         shown = {}
         where = "results"
@@ -233,7 +259,9 @@ def log_findings(text: str) -> tuple[int, int]:
     """
     blocks = text.split("Exception in ASGI application")
     disconnects = sum("WebSocketDisconnected" in block for block in blocks[1:])
-    unexplained = blocks[0].count("Traceback") + sum(b.count("Traceback") for b in blocks[1:] if "WebSocketDisconnected" not in b)
+    unexplained = blocks[0].count("Traceback") + sum(
+        b.count("Traceback") for b in blocks[1:] if "WebSocketDisconnected" not in b
+    )
     return unexplained + len(OUR_CODE_FRAME.findall(text)), disconnects
 
 
@@ -256,9 +284,21 @@ async def run(sessions: int, drops: int, limit: float, arrival_gap: float = 0.5)
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             gate = Gate(sessions + drops)
-            tasks = [walkthrough(browser, url, i, pool[i], gate=gate, arrival_s=i * arrival_gap) for i in range(sessions)]
-            tasks += [walkthrough(browser, url, sessions + d, pool[sessions + d], drop_at=d % 3, gate=gate,
-                                  arrival_s=(sessions + d) * arrival_gap) for d in range(drops)]
+            tasks = [
+                walkthrough(browser, url, i, pool[i], gate=gate, arrival_s=i * arrival_gap) for i in range(sessions)
+            ]
+            tasks += [
+                walkthrough(
+                    browser,
+                    url,
+                    sessions + d,
+                    pool[sessions + d],
+                    drop_at=d % 3,
+                    gate=gate,
+                    arrival_s=(sessions + d) * arrival_gap,
+                )
+                for d in range(drops)
+            ]
             cpu_start = asyncio.create_task(_cpu_when_open(gate, url))
             outcomes = await asyncio.wait_for(asyncio.gather(*tasks), timeout=limit)
             wall = time.perf_counter() - gate.opened_at  # from the moment everyone is in
@@ -275,25 +315,41 @@ async def run(sessions: int, drops: int, limit: float, arrival_gap: float = 0.5)
     if not errors:
         log.unlink(missing_ok=True)
     return {
-        "sessions": sessions, "dropped": drops, "held_at_once": gate.peak, "completed_ok": sum(o.ok for o in full),
-        "dropped_ok": sum(o.ok for o in outcomes[sessions:]), "after_drop_ok": after.ok, "server_healthy": healthy,
+        "sessions": sessions,
+        "dropped": drops,
+        "held_at_once": gate.peak,
+        "completed_ok": sum(o.ok for o in full),
+        "dropped_ok": sum(o.ok for o in outcomes[sessions:]),
+        "after_drop_ok": after.ok,
+        "server_healthy": healthy,
         "problems": {o.index: o.problems for o in [*outcomes, after] if o.problems},
-        "wall_s": round(wall, 1), "walkthroughs_per_min": round(60 * sessions / wall, 1),
-        "reruns": len(steps) + len(changes), "reruns_per_s": round((len(steps) + len(changes)) / wall, 1),
-        "step_p50_ms": round(1000 * percentile(steps, 0.5)), "step_p95_ms": round(1000 * percentile(steps, 0.95)),
-        "answer_p50_ms": round(1000 * percentile(changes, 0.5)), "answer_p95_ms": round(1000 * percentile(changes, 0.95)),
+        "wall_s": round(wall, 1),
+        "walkthroughs_per_min": round(60 * sessions / wall, 1),
+        "reruns": len(steps) + len(changes),
+        "reruns_per_s": round((len(steps) + len(changes)) / wall, 1),
+        "step_p50_ms": round(1000 * percentile(steps, 0.5)),
+        "step_p95_ms": round(1000 * percentile(steps, 0.95)),
+        "answer_p50_ms": round(1000 * percentile(changes, 0.5)),
+        "answer_p95_ms": round(1000 * percentile(changes, 0.95)),
         "server_cpu_s": round(server_cpu, 1),
         "server_cpu_ms_per_rerun": round(1000 * server_cpu / max(1, len(steps) + len(changes))),
         "cpu_cores": os.cpu_count(),
         "mean_answers_per_session": round(statistics.mean(len(o.answers_set) for o in full), 1),
-        "server_errors_in_log": errors, "disconnect_tracebacks_in_log": disconnects,
+        "server_errors_in_log": errors,
+        "disconnect_tracebacks_in_log": disconnects,
         **({"server_log_kept": str(log)} if errors else {}),
     }
 
 
 def passed(result: dict) -> bool:
-    return (result["completed_ok"] == result["sessions"] and result["held_at_once"] == result["sessions"] + result["dropped"] and result["after_drop_ok"] and result["server_healthy"]
-            and not result["problems"] and result["server_errors_in_log"] == 0)
+    return (
+        result["completed_ok"] == result["sessions"]
+        and result["held_at_once"] == result["sessions"] + result["dropped"]
+        and result["after_drop_ok"]
+        and result["server_healthy"]
+        and not result["problems"]
+        and result["server_errors_in_log"] == 0
+    )
 
 
 def main() -> int:

@@ -1,9 +1,10 @@
 """Questions as data, the validated Answers model and the questionnaire flow."""
+
 from .answer_files import read_answers_file
 from .answers import Answers, Problem, answers_from_json, answers_schema, validate_answers
-from .display import answer_text, answered_rows, option_text
-from .definition import UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
 from .conditions import holds, is_answered
+from .definition import UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
+from .display import answer_text, answered_rows, option_text
 from .flow import (
     Progress,
     active_sections,
@@ -16,9 +17,29 @@ from .flow import (
 )
 
 __all__ = [
-    "Answers", "Problem", "answers_from_json", "read_answers_file", "answers_schema", "validate_answers", "answer_text",
-    "answered_rows", "option_text",
-    "UNKNOWN", "Definition", "DefinitionError", "Question", "Section", "load_definition",
-    "Progress", "active_sections", "holds", "is_answered", "next_section",
-    "previous_section", "progress", "visible_ids", "visible_in_section", "visible_questions",
+    "Answers",
+    "Problem",
+    "answers_from_json",
+    "read_answers_file",
+    "answers_schema",
+    "validate_answers",
+    "answer_text",
+    "answered_rows",
+    "option_text",
+    "UNKNOWN",
+    "Definition",
+    "DefinitionError",
+    "Question",
+    "Section",
+    "load_definition",
+    "Progress",
+    "active_sections",
+    "holds",
+    "is_answered",
+    "next_section",
+    "previous_section",
+    "progress",
+    "visible_ids",
+    "visible_in_section",
+    "visible_questions",
 ]

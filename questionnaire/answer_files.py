@@ -4,10 +4,12 @@ People keep the answers file next to the summary PDF, the summary JSON and the F
 similar names; a photo of a lab report may be picked too. Each gets its own message, never internal
 ids. Reading is all-or-nothing: a file with one bad answer changes nothing.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Mapping, Optional, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .answers import Answers, Problem, validate_answers
 
@@ -19,8 +21,11 @@ FhirLoader = Callable[[str], tuple[Any, Sequence[Any]]]
 
 _PICTURE = "This is a picture, not an answers file. " + CHOOSE_ANSWERS
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "This is the summary PDF. It cannot be read back. Choose the answers file instead: it is named "
-               "immunoprep-answers-….json."),
+    (
+        b"%PDF-",
+        "This is the summary PDF. It cannot be read back. Choose the answers file instead: it is named "
+        "immunoprep-answers-….json.",
+    ),
     (b"\x89PNG\r\n\x1a\n", _PICTURE),
     (b"\xff\xd8\xff", _PICTURE),
     (b"GIF87a", _PICTURE),
@@ -31,7 +36,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _PICTURE_BRANDS = (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1", b"ftypavif")
 
 
-def file_kind_message(data: bytes) -> Optional[str]:
+def file_kind_message(data: bytes) -> str | None:
     """A message for files recognised by their first bytes (PDF, pictures, Office/zip), else None."""
     for magic, message in _MAGIC:
         if data.startswith(magic):
@@ -47,7 +52,7 @@ def _looks_like_csv(text: str) -> bool:
     return not first.startswith(("{", "[")) and (first.count(",") >= 2 or first.count("\t") >= 2)
 
 
-def _json_message(data: Mapping[str, Any], fhir_loader: Optional[FhirLoader], text: str) -> Optional[tuple[Any, list[str]]]:
+def _json_message(data: Mapping[str, Any], fhir_loader: FhirLoader | None, text: str) -> tuple[Any, list[str]] | None:
     """Recognise ImmunoPrep's other JSON files (summary, FHIR); None when it may be an answers file."""
     kind = data.get("resourceType")
     if kind == "QuestionnaireResponse":
@@ -74,8 +79,9 @@ def _answer_message(problem: Problem) -> str:
     return problem.message
 
 
-def read_answers_file(data: bytes, filename: str | None = None,
-                      fhir_loader: Optional[FhirLoader] = None) -> tuple[Answers | None, list[str]]:
+def read_answers_file(
+    data: bytes, filename: str | None = None, fhir_loader: FhirLoader | None = None
+) -> tuple[Answers | None, list[str]]:
     """All-or-nothing: the answers in an uploaded file, or plain reasons why it cannot be used."""
     known = file_kind_message(data)
     if known:
@@ -106,4 +112,3 @@ def read_answers_file(data: bytes, filename: str | None = None,
     if problems:
         return None, list(dict.fromkeys(_answer_message(p) for p in problems))
     return answers, []
-

@@ -3,15 +3,26 @@
 `Answers` has one optional field per question; "unknown" (I don't know) is valid everywhere. Every
 bad value gets a plain message naming the question; answers to hidden questions are dropped.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .definition import UNKNOWN, Definition, Question, load_definition
@@ -80,8 +91,10 @@ def not_a_number_message(question: Question, typed: Any = None) -> str:
 def range_message(question: Question, side: Literal["high", "low"]) -> str:
     """Plain words for a number outside the plausible range: too high or too low, and the usual range."""
     low, high = question.range  # type: ignore[misc]
-    return (f"That looks too {side} for {in_sentence(question.label)}. Please check it: most people type a number "
-            f"between {_format_number(low)} and {_format_number(high)}{unit_words(question.unit)}.")
+    return (
+        f"That looks too {side} for {in_sentence(question.label)}. Please check it: most people type a number "
+        f"between {_format_number(low)} and {_format_number(high)}{unit_words(question.unit)}."
+    )
 
 
 def _typed_number(question: Question, text: str) -> float:
@@ -90,12 +103,16 @@ def _typed_number(question: Question, text: str) -> float:
         typed = read_typed_number(text)
     except NumberTextError as error:
         if error.kind == "thousands":
-            raise _fail(f"{question.label}: {_quote(text)} could mean two different numbers. Please type it "
-                        f"without the comma, like 1500 or 1.5.") from None
+            raise _fail(
+                f"{question.label}: {_quote(text)} could mean two different numbers. Please type it "
+                f"without the comma, like 1500 or 1.5."
+            ) from None
         raise _fail(not_a_number_message(question, text)) from None
     if typed.unit and typed.unit != question.unit:
-        raise _fail(f"{question.label} is asked in {_ASKED_IN.get(question.unit or '', question.unit)}, not in "
-                    f"{typed.unit}. Please type just the number, like {example_number(question)}.")
+        raise _fail(
+            f"{question.label} is asked in {_ASKED_IN.get(question.unit or '', question.unit)}, not in "
+            f"{typed.unit}. Please type just the number, like {example_number(question)}."
+        )
     if typed.bound:
         low, high = question.range  # type: ignore[misc]
         if question.integer:  # ages and counts are known exactly; "<" and ">" belong to lab reports
@@ -170,7 +187,9 @@ def _multi_checker(question: Question):
             raise _fail(f"{question.label}: please choose from the list.")
         unknown = [v for v in value if not isinstance(v, str) or v not in allowed]
         if unknown:
-            shown = ", ".join(_quote(v) for v in unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+            shown = ", ".join(_quote(v) for v in unknown[:3]) + (
+                f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+            )
             verb = "is" if len(unknown) == 1 else "are"
             raise _fail_choice(f"{question.label}: {shown} {verb} not among the choices.")
         chosen = [option for option in allowed if option in value]  # canonical order, no duplicates
@@ -206,20 +225,22 @@ def _field_for(question: Question) -> tuple[Any, Any]:
     if question.type == "number":
         low, high = question.range  # type: ignore[misc]
         number = int if question.integer else float
-        kind = Union[Annotated[number, Field(ge=low, le=high)], Literal["unknown"], None]
+        kind = Annotated[number, Field(ge=low, le=high)] | Literal["unknown"] | None
         checker = _number_checker(question)
         extra = {"x-unit": question.unit}
     elif question.type == "choice":
-        kind = Optional[Literal[question.option_ids]]  # type: ignore[valid-type]
+        kind = Literal[question.option_ids] | None  # type: ignore[valid-type]
         checker, extra = _choice_checker(question), {}
     elif question.type == "multi_choice":
-        kind = Optional[list[Literal[question.option_ids]]]  # type: ignore[valid-type]
+        kind = list[Literal[question.option_ids]] | None  # type: ignore[valid-type]
         checker, extra = _multi_checker(question), {}
     else:
-        kind = Optional[Annotated[str, Field(max_length=question.max_length)]]
+        kind = Annotated[str, Field(max_length=question.max_length)] | None
         checker, extra = _text_checker(question), {}
     annotated = Annotated[kind, BeforeValidator(checker)]
-    return annotated, Field(default=None, title=question.label, description=description, json_schema_extra=extra or None)
+    return annotated, Field(
+        default=None, title=question.label, description=description, json_schema_extra=extra or None
+    )
 
 
 class _AnswersBase(BaseModel):

@@ -25,14 +25,19 @@ Tree nodes:
     ("status", question_id, statuses)
     anything a keyword handler returns (e.g. ("finding", name, present))
 """
+
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 Node = tuple
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
-    "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
 }
 OPTION_TESTS = ("in", "none_of", "includes", "excludes")
 STATUSES = ("answered", "unknown", "unanswered", "not_asked")
@@ -104,7 +109,9 @@ class Parser:
             if op in ("in", "none_of"):
                 if question.type != _SINGLE:
                     hint = " (use includes/excludes)" if question.type == _MULTI else ""
-                    raise ConditionError(f"'{op}' needs a single-choice question; '{question_id}' is {question.type}{hint}")
+                    raise ConditionError(
+                        f"'{op}' needs a single-choice question; '{question_id}' is {question.type}{hint}"
+                    )
                 parts.append((op, question_id, self._options(question_id, operand)))
             elif op in ("includes", "excludes"):
                 if question.type != _MULTI:
@@ -112,7 +119,9 @@ class Parser:
                 parts.append((op, question_id, self._options(question_id, operand)))
             elif op in COMPARISONS:
                 if question.type != _NUMBER or isinstance(operand, bool) or not isinstance(operand, (int, float)):
-                    raise ConditionError(f"'{op}' needs a number question and a number; got '{question_id}' {op} {operand!r}")
+                    raise ConditionError(
+                        f"'{op}' needs a number question and a number; got '{question_id}' {op} {operand!r}"
+                    )
                 parts.append((op, question_id, operand))
             elif op == "status":
                 statuses = tuple(_as_list(operand, "'status'"))
@@ -121,8 +130,10 @@ class Parser:
                         raise ConditionError(f"unknown status '{status}' (use {', '.join(STATUSES)})")
                 parts.append(("status", question_id, statuses))
             elif op == "not":
-                raise ConditionError(f"'not' under '{question_id}' is ambiguous: write {{none_of: [...]}} for "
-                                     "'none of these options', or put 'not:' around a whole group")
+                raise ConditionError(
+                    f"'not' under '{question_id}' is ambiguous: write {{none_of: [...]}} for "
+                    "'none of these options', or put 'not:' around a whole group"
+                )
             else:
                 raise ConditionError(f"unknown operator '{op}' on '{question_id}'")
         return _all(parts)
@@ -177,8 +188,12 @@ def answer_status(value: Any, shown: bool) -> str:
     return "answered"
 
 
-def holds(node: Node, answers: Mapping[str, Any], shown: Callable[[str], bool] = lambda _q: True,
-          extra: Callable[[Node], bool] | None = None) -> bool:
+def holds(
+    node: Node,
+    answers: Mapping[str, Any],
+    shown: Callable[[str], bool] = lambda _q: True,
+    extra: Callable[[Node], bool] | None = None,
+) -> bool:
     """Plain-Python truth of a tree over answers; `shown(q)` says whether q was asked; `extra`
     decides nodes from rule-file keywords."""
     kind = node[0]
@@ -202,8 +217,7 @@ def holds(node: Node, answers: Mapping[str, Any], shown: Callable[[str], bool] =
             return any(option in chosen for option in node[2])
         if kind == "excludes":
             return not any(option in chosen for option in node[2])
-        return (isinstance(value, (int, float)) and not isinstance(value, bool)
-                and COMPARISONS[kind](value, node[2]))
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and COMPARISONS[kind](value, node[2])
     if extra is None:
         raise ConditionError(f"no evaluator for '{kind}'")
     return extra(node)

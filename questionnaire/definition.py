@@ -3,6 +3,7 @@
 The definition is data a clinician reviews; this module turns it into typed objects and refuses a
 broken file at import, naming the file and the question, so a typo never reaches a patient.
 """
+
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .conditions import ConditionError, Node, Parser, UnknownName
 from .numbers import canonical_unit
@@ -107,8 +108,11 @@ class Definition(_Strict):
     @cached_property
     def visibility(self) -> dict[str, Node]:
         """Question id → its parsed `visible_if` (questions without one are always shown)."""
-        return {q.id: visibility_parser(self.questions, q).parse(q.visible_if)
-                for q in self.questions if q.visible_if is not None}
+        return {
+            q.id: visibility_parser(self.questions, q).parse(q.visible_if)
+            for q in self.questions
+            if q.visible_if is not None
+        }
 
 
 def visibility_parser(questions: tuple[Question, ...], question: Question) -> Parser:
@@ -182,7 +186,9 @@ def _check_number_extras(question: Question) -> list[str]:
             problems.append(f"report unit '{unit.unit}' is listed twice")
         bottom, top = unit.upper_normal
         if not 0 < bottom < top or not bottom <= unit.typical_upper_normal <= top:
-            problems.append(f"report unit '{unit.unit}': upper_normal must be 0 < low < high around typical_upper_normal")
+            problems.append(
+                f"report unit '{unit.unit}': upper_normal must be 0 < low < high around typical_upper_normal"
+            )
     return problems
 
 

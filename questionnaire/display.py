@@ -1,10 +1,11 @@
 """How an answer reads to a person: option wording for patients or nurses, numbers with units."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from .definition import Question, load_definition
-from .flow import visible_questions
+from .flow import visible_ids
 
 Audience = Literal["patient", "nurse"]
 
@@ -35,8 +36,9 @@ def option_text(question_id: str, option_id: str, audience: Audience = "patient"
 def answered_rows(answers: Any, audience: Audience = "patient") -> list[tuple[Question, str]]:
     """(question, answer text) for every visible question that has an answer, in definition order."""
     given = answers.given() if hasattr(answers, "given") else dict(answers)
-    rows = []
-    for question in visible_questions(given, load_definition()):
-        if question.id in given:
-            rows.append((question, answer_text(question, given[question.id], audience)))
-    return rows
+    shown = answers.visible if hasattr(answers, "visible") else visible_ids(given)  # Answers know theirs
+    return [
+        (question, answer_text(question, given[question.id], audience))
+        for question in load_definition().questions
+        if question.id in shown and question.id in given
+    ]

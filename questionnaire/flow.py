@@ -3,10 +3,12 @@
 Answers are a plain mapping {question_id: value}. Visibility is decided in definition order using only
 answers to questions that are themselves visible, so hiding a question also hides what depends on it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .conditions import holds, is_answered
 from .definition import Definition, Question, Section, load_definition
@@ -35,7 +37,9 @@ def sections(definition: Definition | None = None) -> tuple[Section, ...]:
     return (definition or load_definition()).sections
 
 
-def visible_in_section(section_id: str, answers: Mapping[str, Any], definition: Definition | None = None) -> list[Question]:
+def visible_in_section(
+    section_id: str, answers: Mapping[str, Any], definition: Definition | None = None
+) -> list[Question]:
     return [q for q in visible_questions(answers, definition) if q.section == section_id]
 
 
@@ -57,7 +61,9 @@ def active_sections(answers: Mapping[str, Any], definition: Definition | None = 
     return [s for s in sections(definition) if s.id in shown]
 
 
-def next_section(section_id: str, answers: Mapping[str, Any] | None = None, definition: Definition | None = None) -> str | None:
+def next_section(
+    section_id: str, answers: Mapping[str, Any] | None = None, definition: Definition | None = None
+) -> str | None:
     """The next section after section_id that has something to ask, or None at the end."""
     ids = [s.id for s in sections(definition)]
     active = {s.id for s in active_sections(answers or {}, definition)}
@@ -67,7 +73,9 @@ def next_section(section_id: str, answers: Mapping[str, Any] | None = None, defi
     return None
 
 
-def previous_section(section_id: str, answers: Mapping[str, Any] | None = None, definition: Definition | None = None) -> str | None:
+def previous_section(
+    section_id: str, answers: Mapping[str, Any] | None = None, definition: Definition | None = None
+) -> str | None:
     ids = [s.id for s in sections(definition)]
     active = {s.id for s in active_sections(answers or {}, definition)}
     for candidate in reversed(ids[: ids.index(section_id)]):

@@ -4,6 +4,7 @@ Patients do not have "× ULN" (times the upper limit of normal); they have a res
 normal range printed beside it. The stored answer stays the ratio, so the rules do not change.
 The per-test data (units, plausible tops of the normal range) lives in questions.yaml (`report:`).
 """
+
 from __future__ import annotations
 
 import re
@@ -97,33 +98,44 @@ def ratio_from_report(question: Question, result: Any, unit: str, upper_normal: 
     if value is None:
         return LabReading(problem=f"Please type your {test} result as a number, like 30.")
     if top is None:
-        return LabReading(problem="Please type the top of the normal range as a number, like 20. "
-                                  "It is printed next to the result, often as a range such as 3 - 20.")
+        return LabReading(
+            problem="Please type the top of the normal range as a number, like 20. "
+            "It is printed next to the result, often as a range such as 3 - 20."
+        )
     for typed in (value, top):
         if typed.unit and typed.unit != unit:
-            return LabReading(problem=f"You typed {typed.unit}, but the unit chosen is {unit}. "
-                                      "Please choose the unit printed on your report.")
+            return LabReading(
+                problem=f"You typed {typed.unit}, but the unit chosen is {unit}. "
+                "Please choose the unit printed on your report."
+            )
     low, high = chosen.upper_normal
     if not low <= top.value <= high:
         other = _usual_unit(report, top.value, chosen, upper=True)
         if other:
-            return LabReading(problem=f"Is that in {other.unit}? A top of the normal range of {top.value:g} is "
-                                      f"usually {other.unit}. Please check the unit.")
-        return LabReading(problem=f"Please check the top of the normal range. For {test} in {unit} it is "
-                                  f"usually between {low:g} and {high:g}.")
+            return LabReading(
+                problem=f"Is that in {other.unit}? A top of the normal range of {top.value:g} is "
+                f"usually {other.unit}. Please check the unit."
+            )
+        return LabReading(
+            problem=f"Please check the top of the normal range. For {test} in {unit} it is "
+            f"usually between {low:g} and {high:g}."
+        )
     if value.value < 0:
         return LabReading(problem=f"Please check your {test} result: it cannot be below zero.")
     # Reports print "<3" below what the lab can measure; the bound is the closest value (see answers.py).
     ratio = round(value.value / top.value, 2)
     _, most = question.range  # type: ignore[misc]
     if ratio > most:
-        return LabReading(problem=f"That is {ratio:g} times the top of the normal range, which is too high to "
-                                  f"be likely. Please check the result and its unit.")
+        return LabReading(
+            problem=f"That is {ratio:g} times the top of the normal range, which is too high to "
+            f"be likely. Please check the result and its unit."
+        )
     if ratio < LOWEST_PLAUSIBLE_RATIO or ratio > report.confirm_above:
         other = _usual_unit(report, value.value, chosen, upper=False)
         if other:
-            return LabReading(ratio=ratio, confirm=f"Is that in {unit}? A {test} of {value.value:g} is usually "
-                                                   f"{other.unit}.")
+            return LabReading(
+                ratio=ratio, confirm=f"Is that in {unit}? A {test} of {value.value:g} is usually {other.unit}."
+            )
     if ratio > report.confirm_above:
         return LabReading(ratio=ratio, confirm=very_high_question(question, ratio))
     return LabReading(ratio=ratio)
@@ -132,8 +144,10 @@ def ratio_from_report(question: Question, result: Any, unit: str, upper_normal: 
 def very_high_question(question: Question, ratio: float) -> str:
     """The question to ask when a × ULN ratio is much higher than people usually have."""
     test = in_sentence(_report(question).test)
-    return (f"{ratio:g} times the top of the normal range is very high for {test}. Is that right? "
-            f"A result as printed on the report is not the same as times the top of the normal range.")
+    return (
+        f"{ratio:g} times the top of the normal range is very high for {test}. Is that right? "
+        f"A result as printed on the report is not the same as times the top of the normal range."
+    )
 
 
 def direct_ratio_question(question: Question, typed: Any) -> str | None:

@@ -2,6 +2,7 @@
 
 Pure text handling, no question knowledge: `answers.py` decides what a reading means for a question.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,21 @@ UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "weeks": ("weeks", "week", "wk", "wks"),
 }
 
-_BOUND_WORDS = {">=": ">", "≥": ">", ">": ">", "more than": ">", "greater than": ">", "above": ">", "over": ">",
-                "<=": "<", "≤": "<", "<": "<", "less than": "<", "below": "<", "under": "<"}
+_BOUND_WORDS = {
+    ">=": ">",
+    "≥": ">",
+    ">": ">",
+    "more than": ">",
+    "greater than": ">",
+    "above": ">",
+    "over": ">",
+    "<=": "<",
+    "≤": "<",
+    "<": "<",
+    "less than": "<",
+    "below": "<",
+    "under": "<",
+}
 _BOUND = re.compile(r"^(" + "|".join(sorted(map(re.escape, _BOUND_WORDS), key=len, reverse=True)) + r")\s*", re.I)
 _NUMBER = re.compile(r"^([+-]?(?:\d[\d,.]*|[.,]\d+))\s*(.*)$", re.S)
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
@@ -89,7 +103,7 @@ def read_typed_number(text: str) -> TypedNumber:
     found = _BOUND.match(rest)
     if found:
         bound = _BOUND_WORDS[found.group(1).lower()]  # type: ignore[assignment]
-        rest = rest[found.end():]
+        rest = rest[found.end() :]
     number = _NUMBER.match(rest)
     if not number:
         raise NumberTextError("not_a_number")

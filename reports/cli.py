@@ -4,18 +4,20 @@ Exit codes: 0 success; 1 an output could not be made (nothing half-written; batc
 2 invalid input (one line per problem on stderr, `field: what is wrong`).
 Never a traceback for bad input; every output file is written atomically.
 """
+
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
 import csv
-import os
 import io
 import json
+import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, TextIO
 
 from questionnaire import answers_schema, load_definition, validate_answers
 from rules import RuleEngineError, assess
@@ -28,13 +30,34 @@ from .pdf import build_pdf, clean_label
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 LABEL_COLUMN = "label"
 TEMPLATE_EXAMPLE = {
-    "label": "AB", "age": "58", "sex_at_birth": "female", "pregnancy": "no", "cancer_type": "dlbcl",
-    "disease_course": "refractory", "early_relapse": "yes", "prior_treatments": "chemotherapy_other;anti_cd20",
-    "prior_lines": "2", "current_immunotherapy": "none", "ecog": "1", "heart_failure": "no", "lvef_percent": "55",
-    "kidney_disease": "no", "creatinine_clearance_ml_min": "80", "liver_disease": "no", "bilirubin_x_uln": "0.8",
-    "ast_alt_x_uln": "1", "oxygen_saturation_percent": "97", "home_oxygen": "no", "brain_involvement": "no",
-    "autoimmune_disease": "none", "organ_transplant": "no", "steroids_over_10mg": "no", "active_infection": "no",
-    "viral_infections": "none", "caregiver": "yes", "can_stay_near_centre": "yes",
+    "label": "AB",
+    "age": "58",
+    "sex_at_birth": "female",
+    "pregnancy": "no",
+    "cancer_type": "dlbcl",
+    "disease_course": "refractory",
+    "early_relapse": "yes",
+    "prior_treatments": "chemotherapy_other;anti_cd20",
+    "prior_lines": "2",
+    "current_immunotherapy": "none",
+    "ecog": "1",
+    "heart_failure": "no",
+    "lvef_percent": "55",
+    "kidney_disease": "no",
+    "creatinine_clearance_ml_min": "80",
+    "liver_disease": "no",
+    "bilirubin_x_uln": "0.8",
+    "ast_alt_x_uln": "1",
+    "oxygen_saturation_percent": "97",
+    "home_oxygen": "no",
+    "brain_involvement": "no",
+    "autoimmune_disease": "none",
+    "organ_transplant": "no",
+    "steroids_over_10mg": "no",
+    "active_infection": "no",
+    "viral_infections": "none",
+    "caregiver": "yes",
+    "can_stay_near_centre": "yes",
 }
 
 
@@ -48,6 +71,7 @@ class InputProblem(Exception):
 
 class OutputProblem(InputProblem):
     """Valid input, but an output could not be made (a bug or a broken font, not the user's fault)."""
+
     exit_code = 1
 
 
@@ -55,7 +79,9 @@ def _assessment(answers):
     try:
         return assess(answers)
     except RuleEngineError as error:
-        raise OutputProblem([f"assessment: could not be made ({describe_failure(error)}); nothing was written"]) from error
+        raise OutputProblem(
+            [f"assessment: could not be made ({describe_failure(error)}); nothing was written"]
+        ) from error
 
 
 def _pdf_bytes(assessment, answers, label: str | None, paper: str | None, large_print: bool = False) -> bytes:
@@ -80,7 +106,9 @@ def _read_text(path: str, what: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputProblem([f"{what}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8' or UTF-8 JSON"]) from None
+        raise InputProblem(
+            [f"{what}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8' or UTF-8 JSON"]
+        ) from None
 
 
 def _emit(target: str, data: bytes | str, stdout: TextIO) -> None:
@@ -115,8 +143,10 @@ def _csv_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip() for h in (reader.fieldnames or [])]
-        rows = [{(k or "").strip(): (v or "") for k, v in row.items() if k is not None} | {"__extra__": row.get(None)}
-                for row in reader]
+        rows = [
+            {(k or "").strip(): (v or "") for k, v in row.items() if k is not None} | {"__extra__": row.get(None)}
+            for row in reader
+        ]
     except csv.Error as error:
         raise InputProblem([f"intake: not a readable CSV ({error})"]) from None
     return header, rows
@@ -131,7 +161,9 @@ def _check_header(header: list[str]) -> None:
     missing = [c for c in expected if c not in header]
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if unknown:
-        problems.append(f"intake: unknown columns: {', '.join(map(_literal, unknown))} (see `python -m reports template`)")
+        problems.append(
+            f"intake: unknown columns: {', '.join(map(_literal, unknown))} (see `python -m reports template`)"
+        )
     if missing:
         problems.append(f"intake: missing columns: {', '.join(missing)} (leave a cell empty if it was not asked)")
     if duplicated:
@@ -149,7 +181,11 @@ def _row_answers(row: dict[str, str]) -> dict[str, Any]:
         cell = cell.strip()
         if not cell:
             continue
-        data[column] = [part.strip() for part in cell.split(";") if part.strip()] if definition[column].type == "multi_choice" else cell
+        data[column] = (
+            [part.strip() for part in cell.split(";") if part.strip()]
+            if definition[column].type == "multi_choice"
+            else cell
+        )
     return data
 
 
@@ -201,7 +237,9 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputProblem([f"--out: cannot create {args.out!r} ({error.strerror or error})"]) from None
-    jobs = [(number, row, args.pdf, str(out_dir), args.paper, args.large_print) for number, row in enumerate(rows, start=1)]
+    jobs = [
+        (number, row, args.pdf, str(out_dir), args.paper, args.large_print) for number, row in enumerate(rows, start=1)
+    ]
     workers = args.jobs or (os.cpu_count() or 1)
     started = time.perf_counter()
     results, bad, failed = [], 0, 0
@@ -246,7 +284,10 @@ def cmd_template(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m reports", description="ImmunoPrep summaries from the command line (education, not medical advice).")
+    main = argparse.ArgumentParser(
+        prog="python -m reports",
+        description="ImmunoPrep summaries from the command line (education, not medical advice).",
+    )
     commands = main.add_subparsers(dest="command", required=True)
     summary = commands.add_parser("summary", help="one person's answers JSON → assessment JSON / PDF / FHIR")
     summary.add_argument("answers", help="answers JSON file or a FHIR QuestionnaireResponse (or - for standard input)")
@@ -275,8 +316,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    handlers = {"summary": lambda: cmd_summary(args, stdout), "batch": lambda: cmd_batch(args, stdout, stderr),
-                "schema": lambda: cmd_schema(args, stdout), "template": lambda: cmd_template(args, stdout)}
+    handlers = {
+        "summary": lambda: cmd_summary(args, stdout),
+        "batch": lambda: cmd_batch(args, stdout, stderr),
+        "schema": lambda: cmd_schema(args, stdout),
+        "template": lambda: cmd_template(args, stdout),
+    }
     try:
         return handlers[args.command]()
     except InputProblem as problem:

@@ -1,4 +1,5 @@
 """Machine-readable exports: Assessment JSON, saved answers (to resume), one-row-per-person CSV."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,24 +8,47 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
 from questionnaire import load_definition
-from rules import CATEGORIES, Assessment
-from rules.assessment import TOOL_NAME, TOOL_VERSION
+from rules import CATEGORIES, TOOL_NAME, TOOL_VERSION, Assessment
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_SLUG = 30
 # Latin letters that Unicode does not decompose into a base letter plus an accent.
-LATIN_EXTRAS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
-                              "Ħ": "H", "ħ": "h", "ı": "i", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE",
-                              "œ": "oe", "Þ": "Th", "þ": "th"})
+LATIN_EXTRAS = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "Ð": "D",
+        "ð": "d",
+        "Ħ": "H",
+        "ħ": "h",
+        "ı": "i",
+        "ß": "ss",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+    }
+)
 # kind → (name part, extensions allowed; the first is the default)
-DOWNLOAD_KINDS = {"summary": ("summary", ("pdf",)), "answers": ("answers", ("json",)),
-                  "result": ("result", ("json", "csv")), "fhir": ("fhir", ("json",))}
+DOWNLOAD_KINDS = {
+    "summary": ("summary", ("pdf",)),
+    "answers": ("answers", ("json",)),
+    "result": ("result", ("json", "csv")),
+    "fhir": ("fhir", ("json",)),
+}
 
 
 def label_slug(label: str | None, limit: int = MAX_SLUG) -> str:
@@ -55,8 +79,10 @@ def assessment_json(assessment: Assessment) -> str:
 
 def saved_answers(answers: Any) -> dict[str, Any]:
     """The file people download to resume later: the answers plus which tool wrote them."""
-    return {"tool": {"name": TOOL_NAME, "version": TOOL_VERSION, "questionnaire": load_definition().version},
-            "answers": answers.given()}
+    return {
+        "tool": {"name": TOOL_NAME, "version": TOOL_VERSION, "questionnaire": load_definition().version},
+        "answers": answers.given(),
+    }
 
 
 def saved_answers_json(answers: Any) -> str:
@@ -88,8 +114,15 @@ def summary_row(answers: Any, assessment: Assessment, label: str | None = None) 
 
 
 def results_frame(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = ()) -> pd.DataFrame:
-    columns = [*extra_first, "label", *answer_columns(), *(f"level_{c}" for c in CATEGORIES),
-               "urgent", "missing_information", "rules_version"]
+    columns = [
+        *extra_first,
+        "label",
+        *answer_columns(),
+        *(f"level_{c}" for c in CATEGORIES),
+        "urgent",
+        "missing_information",
+        "rules_version",
+    ]
     frame = pd.DataFrame(list(rows))
     for column in columns:
         if column not in frame.columns:

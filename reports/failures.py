@@ -1,4 +1,5 @@
 """Describe a failure for an operator without its message: messages can quote a label or answers."""
+
 from __future__ import annotations
 
 import traceback

@@ -8,6 +8,7 @@ Reading a QuestionnaireResponse back accepts ImmunoPrep's own and those of other
 (nested or flat items, codings, strings, numbers or quantities); the raw answers it returns are
 validated afterwards by questionnaire.validate_answers like any other answers file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,7 @@ from typing import Any
 
 from questionnaire import UNKNOWN, Definition, Problem, Question, answers_from_json, load_definition, validate_answers
 from questionnaire.conditions import Node
-from rules.assessment import TOOL_NAME, TOOL_VERSION
+from rules import TOOL_NAME, TOOL_VERSION
 
 CANONICAL = "https://immunoprep.example/fhir/Questionnaire/immunoprep"
 OPTION_SYSTEM = "https://immunoprep.example/fhir/CodeSystem/"
@@ -57,7 +58,9 @@ def _item_type(question: Question) -> str:
 
 
 def _answer_key(question: Question) -> str:
-    return {"choice": "answerCoding", "integer": "answerInteger", "decimal": "answerDecimal", "string": "answerString"}[_item_type(question)]
+    return {"choice": "answerCoding", "integer": "answerInteger", "decimal": "answerDecimal", "string": "answerString"}[
+        _item_type(question)
+    ]
 
 
 def _leaf_enable_when(node: Node, questions: dict[str, Question]) -> tuple[list[dict], str] | None:
@@ -77,7 +80,9 @@ def _leaf_enable_when(node: Node, questions: dict[str, Question]) -> tuple[list[
     if kind == "none_of":
         return [{"question": target.id, "operator": "!=", "answerCoding": _coding(target, v)} for v in node[2]], "all"
     key = _answer_key(target)
-    return [{"question": target.id, "operator": _OPERATORS[kind], key: int(node[2]) if key == "answerInteger" else node[2]}], "all"
+    return [
+        {"question": target.id, "operator": _OPERATORS[kind], key: int(node[2]) if key == "answerInteger" else node[2]}
+    ], "all"
 
 
 def _enable_when(tree: Node, questions: dict[str, Question]) -> tuple[list[dict], str] | None:
@@ -128,8 +133,12 @@ def unit_coding(question: Question) -> dict[str, str] | None:
 
 
 def _item(question: Question, questions: dict[str, Question], visibility: dict[str, Node]) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": question.id, "text": question.patient, "type": _item_type(question),
-                            "prefix": question.label}
+    item: dict[str, Any] = {
+        "linkId": question.id,
+        "text": question.patient,
+        "type": _item_type(question),
+        "prefix": question.label,
+    }
     extensions = []
     if question.type in ("choice", "multi_choice"):
         item["answerOption"] = [{"valueCoding": _coding(question, o)} for o in question.option_ids]
@@ -155,7 +164,12 @@ def _item(question: Question, questions: dict[str, Question], visibility: dict[s
             if len(item["enableWhen"]) > 1:
                 item["enableBehavior"] = behaviour
         else:
-            extensions.append({"url": SDC_EXPRESSION, "valueExpression": {"language": "text/fhirpath", "expression": _fhirpath(condition)}})
+            extensions.append(
+                {
+                    "url": SDC_EXPRESSION,
+                    "valueExpression": {"language": "text/fhirpath", "expression": _fhirpath(condition)},
+                }
+            )
     if extensions:
         item["extension"] = extensions
     return item
@@ -173,8 +187,12 @@ def questionnaire_resource(definition: Definition | None = None) -> dict[str, An
         "status": "active",
         "subjectType": ["Patient"],
         "item": [
-            {"linkId": section.id, "text": section.title["patient"], "type": "group",
-             "item": [_item(q, questions, definition.visibility) for q in section.questions]}
+            {
+                "linkId": section.id,
+                "text": section.title["patient"],
+                "type": "group",
+                "item": [_item(q, questions, definition.visibility) for q in section.questions],
+            }
             for section in definition.sections
         ],
     }
@@ -186,7 +204,9 @@ def _answers_for(question: Question, value: Any) -> list[dict[str, Any]]:
         return [{"valueCoding": _coding(question, v)} for v in values]
     if question.type == "number":
         if value == "unknown":
-            return [{"valueCoding": {"system": DATA_ABSENT_SYSTEM, "code": "asked-unknown", "display": "Asked But Unknown"}}]
+            return [
+                {"valueCoding": {"system": DATA_ABSENT_SYSTEM, "code": "asked-unknown", "display": "Asked But Unknown"}}
+            ]
         return [{"valueInteger" if question.integer else "valueDecimal": value}]
     return [{"valueString": value}]
 
@@ -196,15 +216,18 @@ def questionnaire_response(answers: Any, authored: dt.datetime | None = None) ->
     given = answers.given()
     groups = []
     for section in definition.sections:
-        items = [{"linkId": q.id, "text": q.patient, "answer": _answers_for(q, given[q.id])}
-                 for q in section.questions if q.id in given]
+        items = [
+            {"linkId": q.id, "text": q.patient, "answer": _answers_for(q, given[q.id])}
+            for q in section.questions
+            if q.id in given
+        ]
         if items:
             groups.append({"linkId": section.id, "text": section.title["patient"], "item": items})
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{CANONICAL}|{definition.version}",
         "status": "completed",
-        "authored": (authored or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
+        "authored": (authored or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "author": {"display": f"{TOOL_NAME} {TOOL_VERSION}"},
     }
     if groups:
@@ -215,8 +238,10 @@ def questionnaire_response(answers: Any, authored: dt.datetime | None = None) ->
 # --- Reading a QuestionnaireResponse back (from ImmunoPrep or another FHIR forms tool) ---------
 
 _NO_ANSWER = object()  # an answer that says "not asked" or "declined": as if the question was skipped
-_OTHER_QUESTIONNAIRE = ("is a FHIR form response for a different questionnaire, not the ImmunoPrep questions. "
-                        "Please choose a file with answers to ImmunoPrep's questions")
+_OTHER_QUESTIONNAIRE = (
+    "is a FHIR form response for a different questionnaire, not the ImmunoPrep questions. "
+    "Please choose a file with answers to ImmunoPrep's questions"
+)
 _UNREADABLE_PARTS = "has parts that could not be read; they were left out"
 
 
@@ -302,8 +327,11 @@ def _choice_value(question: Question, kind: str, value: Any) -> Any:
         if isinstance(code, str) and code in question.option_ids:
             return code
         shown = value.get("display") or code
-        raise _Unreadable(f'the answer "{shown.strip()[:60]}" is not one of the choices' if isinstance(shown, str)
-                          else "has an answer that is not one of the choices")
+        raise _Unreadable(
+            f'the answer "{shown.strip()[:60]}" is not one of the choices'
+            if isinstance(shown, str)
+            else "has an answer that is not one of the choices"
+        )
     if kind == "valueString" and isinstance(value, str):
         option = _option_from_text(question, value)
         if option is None:
@@ -351,7 +379,9 @@ def _item_values(question: Question, answers: Any) -> list[Any]:
     """The readable values of one item's answers ("declined" and "not asked" dropped)."""
     if not isinstance(answers, list):
         raise _Unreadable("has answers that could not be read")
-    reader = {"choice": _choice_value, "multi_choice": _choice_value, "number": _number_value}.get(question.type, _text_value)
+    reader = {"choice": _choice_value, "multi_choice": _choice_value, "number": _number_value}.get(
+        question.type, _text_value
+    )
     values = [reader(question, *_value_of(answer)) for answer in answers]
     return [v for v in values if v is not _NO_ANSWER]
 
@@ -362,8 +392,10 @@ def _response_problem(resource: Any) -> Problem | None:
         return _file_problem("is not a FHIR form response")
     kind = resource.get("resourceType")
     if kind == "Questionnaire":
-        return _file_problem("is an empty FHIR form (a Questionnaire), not a filled-in one. "
-                             "Please choose the file that holds your answers")
+        return _file_problem(
+            "is an empty FHIR form (a Questionnaire), not a filled-in one. "
+            "Please choose the file that holds your answers"
+        )
     if kind != "QuestionnaireResponse":
         shown = kind if isinstance(kind, str) and kind.isalnum() and len(kind) <= 40 else "unknown"
         return _file_problem(f"is a FHIR record of another kind ({shown}), not a form response with answers")
@@ -403,7 +435,11 @@ def answers_from_questionnaire_response(resource: Any) -> tuple[dict[str, Any], 
         question = questions.get(link_id) if isinstance(link_id, str) else None
         if question is None:
             unknown_questions += 1
-            problems.append(_file_problem(f"has an answer to a question ImmunoPrep does not ask{_quoted_text(item)}; it was left out"))
+            problems.append(
+                _file_problem(
+                    f"has an answer to a question ImmunoPrep does not ask{_quoted_text(item)}; it was left out"
+                )
+            )
             continue
         try:
             values = _item_values(question, item["answer"])
@@ -420,7 +456,9 @@ def answers_from_questionnaire_response(resource: Any) -> tuple[dict[str, Any], 
         else:
             raw[question.id] = values[0]
     for question_id in sorted(answered_twice):
-        problems.append(Problem(question_id, f"{questions[question_id].label}: has more than one answer; please give one"))
+        problems.append(
+            Problem(question_id, f"{questions[question_id].label}: has more than one answer; please give one")
+        )
     if unknown_questions and not raw and resource.get("questionnaire") is None:
         # No questionnaire named and not one of our questions answered: say so once, not per item.
         return {}, [_file_problem(_OTHER_QUESTIONNAIRE)]

@@ -1,9 +1,10 @@
 """Font files for the PDF: Atkinson Hyperlegible (PyPI) for text, DejaVu Sans and Droid Sans Fallback
 (Debian) as fallbacks for symbols and CJK. Nothing is fetched at run time."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def _atkinson(style_file: str) -> Path:
     return Path(str(resources.files("fontpkg_atkinson_hyperlegible") / "files" / style_file))
 
 
-@lru_cache(maxsize=None)
+@cache
 def coverage(path: Path) -> frozenset[int]:
     """Code points a font file has glyphs for (read once per process; only the cmap table)."""
     from fontTools.ttLib import TTFont

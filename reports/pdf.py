@@ -3,6 +3,7 @@
 Layout only: every word of medical content comes from the Assessment (rules/) and the question
 definition (questionnaire/). User text (the label, free-text answers) is always printed literally.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,10 +58,34 @@ class TypeScale:
 
 
 # Older readers: 11 pt and up in normal print (review #11); large print is 14 pt and up for body text.
-NORMAL_PRINT = TypeScale(title=20, heading=15, subheading=13, body=11.5, note=11, urgent_title=14, urgent_body=12,
-                         table=10.5, source=10, footer=9, bottom_margin=20, writing_space=6)
-LARGE_PRINT = TypeScale(title=26, heading=19, subheading=16.5, body=14, note=14, urgent_title=18, urgent_body=15,
-                        table=14, source=12, footer=11, bottom_margin=24, writing_space=8)
+NORMAL_PRINT = TypeScale(
+    title=20,
+    heading=15,
+    subheading=13,
+    body=11.5,
+    note=11,
+    urgent_title=14,
+    urgent_body=12,
+    table=10.5,
+    source=10,
+    footer=9,
+    bottom_margin=20,
+    writing_space=6,
+)
+LARGE_PRINT = TypeScale(
+    title=26,
+    heading=19,
+    subheading=16.5,
+    body=14,
+    note=14,
+    urgent_title=18,
+    urgent_body=15,
+    table=14,
+    source=12,
+    footer=11,
+    bottom_margin=24,
+    writing_space=8,
+)
 
 
 def type_scale(large_print: bool) -> TypeScale:
@@ -154,14 +179,16 @@ class _Writer:
         self.pdf.ln(1.5)
         self.paragraph(text, size=self.sizes.subheading, style="B")
 
-    def paragraph(self, text: str, size: float | None = None, style: str = "", indent: float = 0,
-                  right: float = 0) -> None:
+    def paragraph(
+        self, text: str, size: float | None = None, style: str = "", indent: float = 0, right: float = 0
+    ) -> None:
         pdf = self.pdf
         size = size or self.sizes.body
         pdf.set_font("atkinson", style, size)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(self.width - indent - right, self.sizes.line(size), text, align="L",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            self.width - indent - right, self.sizes.line(size), text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
 
     def note(self, text: str) -> None:
         """An italic intro or the disclaimer."""
@@ -197,8 +224,14 @@ class _Writer:
             pdf.set_font("atkinson", "", size)
             pdf.set_x(pdf.l_margin + indent)
             pdf.cell(mark, self.sizes.line(size), "•")
-            pdf.multi_cell(self.width - indent - mark - right, self.sizes.line(size), item, align="L",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                self.width - indent - mark - right,
+                self.sizes.line(size),
+                item,
+                align="L",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
 
     def boxed(self, title: str, lines: list[str], footer: str) -> None:
         """A thick black frame with a bold title: stands out without relying on colour.
@@ -266,9 +299,19 @@ def build_pdf(
     footer = f"{tool.name} {tool.version} · rules {tool.rules_version}, reviewed {tool.rules_reviewed} · education, not medical advice"
     name = clean_label(label)
     rows = answered_rows(answers)
-    text_used = " ".join([footer, name, assessment.model_dump_json(), *(t for _, t in rows), *(q.label for q, _ in rows),
-                          *LEVEL_INTRO.values(), load_rulebook().content.model_dump_json(include={"urgent"}), "•…·—–",
-                          *(str(e) for e in glossary())])
+    text_used = " ".join(
+        [
+            footer,
+            name,
+            assessment.model_dump_json(),
+            *(t for _, t in rows),
+            *(q.label for q, _ in rows),
+            *LEVEL_INTRO.values(),
+            load_rulebook().content.model_dump_json(include={"urgent"}),
+            "•…·—–",
+            *(str(e) for e in glossary()),
+        ]
+    )
     pdf = _SummaryPDF(paper or default_paper(), footer, text_used, sizes)
     pdf.set_title("ImmunoPrep appointment summary" + (" (large print)" if large_print else ""))
     pdf.set_author(tool.name)
@@ -278,8 +321,9 @@ def build_pdf(
     out = _Writer(pdf)
 
     pdf.set_font("atkinson", "B", sizes.title)
-    pdf.multi_cell(0, sizes.line(sizes.title), "Preparing for your appointment", align="L",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0, sizes.line(sizes.title), "Preparing for your appointment", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.ln(1)
     date = (generated or dt.date.today()).strftime("%d %B %Y").lstrip("0")
     out.paragraph(f"Immunotherapy: an educational summary · {date}" + (f" · For: {name}" if name else ""))
@@ -296,8 +340,14 @@ def build_pdf(
     out.heading("Your answers at a glance")
     if rows:
         pdf.set_font("atkinson", "", sizes.table)
-        with pdf.table(col_widths=(38, 62), text_align="LEFT", line_height=sizes.line(sizes.table), padding=1.2,
-                       first_row_as_headings=True, borders_layout="HORIZONTAL_LINES") as table:
+        with pdf.table(
+            col_widths=(38, 62),
+            text_align="LEFT",
+            line_height=sizes.line(sizes.table),
+            padding=1.2,
+            first_row_as_headings=True,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
             head = table.row()
             head.cell("Question")
             head.cell("Your answer")
@@ -332,7 +382,11 @@ def build_pdf(
         out.heading("What may affect suitability")
         out.note("Your team will look at these. They do not decide anything on their own.")
         for severity, text, titles in considerations:
-            out.bullets([f"{'Important' if severity == 'important' else 'To discuss'}: {text} (Applies to: {', '.join(titles)}.)"])
+            out.bullets(
+                [
+                    f"{'Important' if severity == 'important' else 'To discuss'}: {text} (Applies to: {', '.join(titles)}.)"
+                ]
+            )
 
     if assessment.missing_information:
         out.heading("Tests and information that would help")

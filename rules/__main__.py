@@ -9,6 +9,7 @@
 
 `make run` runs the first, so a broken file stops start-up instead of serving a broken app.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,6 +20,7 @@ import sys
 def _load():
     from questionnaire import load_definition
     from rules import load_rulebook
+
     return load_definition(), load_rulebook()
 
 
@@ -40,14 +42,18 @@ def check() -> int:
     if failures:
         print(f"ImmunoPrep rule examples: {len(failures)} of {len(examples)} fail (see above)", file=sys.stderr)
         return 1
-    print(f"ImmunoPrep files OK: {len(definition.questions)} questions, {len(book.rules)} rules, "
-          f"{len(book.sources)} sources, {len(examples)} examples pass; rules version {book.version}, "
-          f"reviewed {book.reviewed}")
+    print(
+        f"ImmunoPrep files OK: {len(definition.questions)} questions, {len(book.rules)} rules, "
+        f"{len(book.sources)} sources, {len(examples)} examples pass; rules version {book.version}, "
+        f"reviewed {book.reviewed}"
+    )
     return 0
 
 
 def audit(today: dt.date | None) -> int:
-    from rules.currency import audit as build, format_audit
+    from rules.currency import audit as build
+    from rules.currency import format_audit
+
     _, book = _load()
     print(format_audit(build(book, today)))
     return 0
@@ -55,6 +61,7 @@ def audit(today: dt.date | None) -> int:
 
 def labels(timeout: float) -> int:
     from rules.currency import Offline, fetch_openfda, format_label_revisions, label_revisions
+
     _, book = _load()
     try:
         rows = label_revisions(book, lambda search: fetch_openfda(search, timeout))

@@ -19,6 +19,7 @@ A runner decides which rules of a layer hold. In production it is the durable-ru
 flat fact; `ReferenceRunner` evaluates the same condition trees in plain Python, and tests check
 that both always agree. Visibility is computed once, when the Answers are validated.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,18 @@ from typing import Any, Protocol
 
 from questionnaire import Answers, holds
 
-from .assessment import (Assessment, CategoryResult, ConsiderationItem, MissingItem, Reason, SourceRef, ToolInfo,
-                         UrgentItem, TOOL_NAME, TOOL_VERSION)
+from .assessment import (
+    TOOL_NAME,
+    TOOL_VERSION,
+    Assessment,
+    CategoryResult,
+    ConsiderationItem,
+    MissingItem,
+    Reason,
+    SourceRef,
+    ToolInfo,
+    UrgentItem,
+)
 from .conditions import rule_keyword_truth
 from .engine import RuleEngine
 from .facts import answer_fact, with_findings, with_levels
@@ -90,7 +101,9 @@ def _resolve_levels(rules: list[Rule]) -> dict[str, str]:
     levels: dict[str, str] = {}
     for rule in rules:
         then = rule.spec.then
-        if then.category and (then.category not in levels or LEVELS.index(then.level) < LEVELS.index(levels[then.category])):
+        if then.category and (
+            then.category not in levels or LEVELS.index(then.level) < LEVELS.index(levels[then.category])
+        ):
             levels[then.category] = then.level
     return levels
 
@@ -109,8 +122,13 @@ def _urgent_item(rule: Rule, answers: Any) -> UrgentItem:
     urgent = rule.spec.then.urgent
     chosen = getattr(answers, urgent.signs) or []
     looked_for = rule.condition.includes[urgent.signs]
-    return UrgentItem(rule=rule.id, text=rule.spec.because, tier=urgent.tier, question=urgent.signs,
-                      signs=[option for option in chosen if option in looked_for])
+    return UrgentItem(
+        rule=rule.id,
+        text=rule.spec.because,
+        tier=urgent.tier,
+        question=urgent.signs,
+        signs=[option for option in chosen if option in looked_for],
+    )
 
 
 def _applied_rules(answers: Any, rulebook: Rulebook, runner: Runner) -> list[Rule]:
@@ -133,16 +151,27 @@ def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook
     reasons = [r for r in applied if r.spec.then.category == category and r.spec.then.level == level]
     shown = level != "not_typical"
     considerations = [
-        r for r in applied
-        if shown and r.spec.then.consideration and category in r.spec.then.consideration.categories
+        r for r in applied if shown and r.spec.then.consideration and category in r.spec.then.consideration.categories
     ]
     source_keys = _dedupe([k for r in reasons + considerations for k in r.spec.sources] + list(text.sources))
     result = CategoryResult(
-        id=category, title=text.title, level=level, summary=text.summary, how_given=text.how_given,
-        side_effects=text.side_effects, practical=text.practical,
+        id=category,
+        title=text.title,
+        level=level,
+        summary=text.summary,
+        how_given=text.how_given,
+        side_effects=text.side_effects,
+        practical=text.practical,
         reasons=[Reason(rule=r.id, text=r.spec.because, answers=list(r.answers_used)) for r in reasons],
-        considerations=[ConsiderationItem(topic=r.spec.then.consideration.topic, rule=r.id, text=r.spec.because,
-                                          severity=r.spec.then.consideration.severity) for r in considerations],
+        considerations=[
+            ConsiderationItem(
+                topic=r.spec.then.consideration.topic,
+                rule=r.id,
+                text=r.spec.because,
+                severity=r.spec.then.consideration.severity,
+            )
+            for r in considerations
+        ],
         sources=[SourceRef(title=rulebook.sources[k].title, url=rulebook.sources[k].url) for k in source_keys],
     )
     asks = [*text.questions[:2], *(r.spec.ask for r in reasons + considerations if r.spec.ask)] if shown else []
@@ -151,8 +180,10 @@ def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook
 
 def assemble(answers: Any, rulebook: Rulebook, runner: Runner) -> Assessment:
     if not isinstance(answers, Answers):
-        raise TypeError(f"assess() needs a validated questionnaire.Answers, not {type(answers).__name__}; "
-                        "use questionnaire.validate_answers() first")
+        raise TypeError(
+            f"assess() needs a validated questionnaire.Answers, not {type(answers).__name__}; "
+            "use questionnaire.validate_answers() first"
+        )
     applied = _applied_rules(answers, rulebook, runner)
     levels = _resolve_levels(applied)
     # Every family has a default rule, so every category has a level.
@@ -162,16 +193,22 @@ def assemble(answers: Any, rulebook: Rulebook, runner: Runner) -> Assessment:
         categories.append(result)
         asks.extend(added)
     general = list(rulebook.content.general_questions)
-    urgent = sorted((_urgent_item(rule, answers) for rule in applied if rule.spec.then.urgent),
-                    key=lambda item: URGENT_TIERS.index(item.tier))
+    urgent = sorted(
+        (_urgent_item(rule, answers) for rule in applied if rule.spec.then.urgent),
+        key=lambda item: URGENT_TIERS.index(item.tier),
+    )
     missing: dict[str, MissingItem] = {}
     for rule in applied:
         question = rule.spec.then.missing
         if question and question not in missing:
             missing[question] = MissingItem(question=question, text=rule.spec.because)
     return Assessment(
-        tool=ToolInfo(name=TOOL_NAME, version=TOOL_VERSION, rules_version=rulebook.version,
-                      rules_reviewed=rulebook.reviewed.isoformat()),
+        tool=ToolInfo(
+            name=TOOL_NAME,
+            version=TOOL_VERSION,
+            rules_version=rulebook.version,
+            rules_reviewed=rulebook.reviewed.isoformat(),
+        ),
         categories=categories,
         urgent=urgent,
         missing_information=list(missing.values()),

@@ -8,6 +8,7 @@ categories each with exactly one level, its reasons (rule id, plain text, answer
 affect suitability, sources; urgent notices with their tier and the signs chosen; missing
 information; questions to ask; the disclaimer.
 """
+
 from __future__ import annotations
 
 from pydantic import Field

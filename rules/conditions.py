@@ -12,14 +12,15 @@ The spelling, the tree and its plain-Python meaning live in `questionnaire/condi
 The engine matches one flat fact (see `facts.py`), so `lower` turns a tree into comparisons of fact
 fields, pushing logical NOT down to the leaves (durable-rules has no NOT).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from questionnaire import Definition
-from questionnaire.conditions import (COMPARISONS, ConditionError, Node, Parser, options_read, questions_read,
-                                      walk)
+from questionnaire.conditions import COMPARISONS, ConditionError, Node, Parser, options_read, questions_read, walk
 
 from .vocabulary import CATEGORIES, LEVELS
 
@@ -27,8 +28,19 @@ COUNT_FIELD = "commonly_considered_count"
 RULE_ONLY = ("finding", "level", "count", "always")
 _OPPOSITE = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt"}
 
-__all__ = ["COUNT_FIELD", "Compiled", "ConditionError", "RuleConditions", "lower", "to_durable", "evaluate_lowered",
-           "status_field", "option_field", "finding_field", "level_field"]
+__all__ = [
+    "COUNT_FIELD",
+    "Compiled",
+    "ConditionError",
+    "RuleConditions",
+    "lower",
+    "to_durable",
+    "evaluate_lowered",
+    "status_field",
+    "option_field",
+    "finding_field",
+    "level_field",
+]
 
 
 def status_field(question_id: str) -> str:
@@ -71,13 +83,16 @@ class RuleConditions:
 
     def __init__(self, definition: Definition, findings: set[str]):
         self.findings = findings
-        self.parser = Parser(definition.by_id, keywords={
-            "finding": lambda v: self._finding(v, True, "finding"),
-            "not_finding": lambda v: self._finding(v, False, "not_finding"),
-            "level_of": self._level_of,
-            COUNT_FIELD: self._count,
-            "always": self._always,
-        })
+        self.parser = Parser(
+            definition.by_id,
+            keywords={
+                "finding": lambda v: self._finding(v, True, "finding"),
+                "not_finding": lambda v: self._finding(v, False, "not_finding"),
+                "level_of": self._level_of,
+                COUNT_FIELD: self._count,
+                "always": self._always,
+            },
+        )
 
     def compile(self, when: Any) -> Compiled:
         tree = self.parser.parse(when)
@@ -87,10 +102,14 @@ class RuleConditions:
             if node[0] == "includes":
                 includes.setdefault(node[1], set()).update(node[2])
         return Compiled(
-            tree=tree, lowered=lower(tree), questions=questions_read(tree),
+            tree=tree,
+            lowered=lower(tree),
+            questions=questions_read(tree),
             findings={n[1] for n in nodes if n[0] == "finding"},
             uses_levels=any(n[0] in ("level", "count") for n in nodes),
-            options=options_read(tree), includes=includes)
+            options=options_read(tree),
+            includes=includes,
+        )
 
     def _finding(self, value: Any, present: bool, key: str) -> Node:
         parts = []
@@ -131,6 +150,7 @@ class RuleConditions:
 # ------------------------------------------------------------------ lowering to fact comparisons
 # The lowered tree has five kinds: ("and", parts), ("or", parts), ("eq"|"neq", field, value) and
 # ("lt"|"lte"|"gt"|"gte", field, number). Fact field names are built here and in facts.py only.
+
 
 def _and(parts: list[Node]) -> Node:
     return parts[0] if len(parts) == 1 else ("and", parts)
@@ -213,9 +233,11 @@ def evaluate_lowered(node: Node, fact: Mapping[str, Any]) -> bool:
     return COMPARISONS[kind](fact[node[1]], node[2])
 
 
-def rule_keyword_truth(findings: set[str] | frozenset[str], levels: Mapping[str, str],
-                       count: int) -> Callable[[Node], bool]:
+def rule_keyword_truth(
+    findings: set[str] | frozenset[str], levels: Mapping[str, str], count: int
+) -> Callable[[Node], bool]:
     """How the plain-Python evaluator decides the rule files' own keywords."""
+
     def truth(node: Node) -> bool:
         kind = node[0]
         if kind == "finding":
@@ -227,4 +249,5 @@ def rule_keyword_truth(findings: set[str] | frozenset[str], levels: Mapping[str,
         if kind == "always":
             return True
         raise ConditionError(f"no evaluator for '{kind}'")
+
     return truth

@@ -5,6 +5,7 @@ each label's current revision date (its `effective_time`) and compares it with t
 last checked that label; the caller passes the fetch function, so tests replay recorded responses
 and never touch the network.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .rulebook import Rulebook, Source
 
@@ -56,11 +57,15 @@ def format_audit(rows: list[AuditRow]) -> str:
         if row.content:
             cited += f"; category text: {', '.join(row.content)}"
         published = f", published {row.source.published}" if row.source.published else ""
-        lines.append(f"{row.key} [{row.source.kind}{published}] checked {row.source.checked} "
-                     f"({row.days_since_checked} days ago){flag}\n    {len(row.rules)} rules: {cited}")
+        lines.append(
+            f"{row.key} [{row.source.kind}{published}] checked {row.source.checked} "
+            f"({row.days_since_checked} days ago){flag}\n    {len(row.rules)} rules: {cited}"
+        )
     stale = sum(row.stale for row in rows)
-    lines.append(f"{len(rows)} sources; {stale} not checked for over 6 months; "
-                 f"{sum(row.unused for row in rows)} cited by nothing.")
+    lines.append(
+        f"{len(rows)} sources; {stale} not checked for over 6 months; "
+        f"{sum(row.unused for row in rows)} cited by nothing."
+    )
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ Measured facts this wrapper is built around (durable-rules 2.0.28):
 - an exception inside a rule action is swallowed into the session state, so the call "succeeds" with
   rules silently missing → actions catch it themselves and the call fails with RuleEngineError.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -107,7 +108,3 @@ class RuleEngine:
                     except Exception:  # the session may never have been created
                         pass
         return [self._rule_ids[action] for action in fired]
-
-    def rulesets(self) -> list[str]:
-        """The durable-rules ruleset names, layer by layer (for tests that look for leaked sessions)."""
-        return [name for names in self._rulesets.values() for name in names]

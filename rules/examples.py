@@ -5,6 +5,7 @@ levels, reasons (rule ids), considerations, urgent notices and missing informati
 runs every case, so whoever edits a rule file sees at once which situations changed; the test suite
 runs the same cases one by one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,7 +62,10 @@ def check_example(example: Example, assess) -> list[str]:
 
     expect(bool(case.get("not_commonly_considered")), "the case must say what must NOT be commonly considered")
     for category in case.get("commonly_considered", []):
-        expect(levels[category] == "commonly_considered", f"{category}: expected commonly_considered, got {levels[category]}")
+        expect(
+            levels[category] == "commonly_considered",
+            f"{category}: expected commonly_considered, got {levels[category]}",
+        )
     for category in case.get("not_commonly_considered", []):
         expect(levels[category] != "commonly_considered", f"{category}: must not be commonly_considered")
     for category, level in case.get("levels", {}).items():
@@ -88,12 +92,20 @@ def check_example(example: Example, assess) -> list[str]:
         got = next((u.signs for u in result.urgent if u.rule == rule_id), None)
         expect(got == signs, f"{rule_id}: expected signs {signs}, got {got}")
     missing = {m.question for m in result.missing_information}
-    expect(set(case.get("missing", [])) <= missing, f"missing information: expected {case.get('missing')}, got {sorted(missing)}")
-    expect(not set(case.get("not_missing", [])) & missing, f"missing information must not include {case.get('not_missing')}")
+    expect(
+        set(case.get("missing", [])) <= missing,
+        f"missing information: expected {case.get('missing')}, got {sorted(missing)}",
+    )
+    expect(
+        not set(case.get("not_missing", [])) & missing,
+        f"missing information must not include {case.get('not_missing')}",
+    )
     for rule_id, answer_ids in case.get("reason_answers", {}).items():
         reason = next((r for cat in result.categories for r in cat.reasons if r.rule == rule_id), None)
-        expect(reason is not None and reason.answers == sorted(answer_ids),
-               f"{rule_id}: expected to name answers {sorted(answer_ids)}")
+        expect(
+            reason is not None and reason.answers == sorted(answer_ids),
+            f"{rule_id}: expected to name answers {sorted(answer_ids)}",
+        )
     return problems
 
 

@@ -4,6 +4,7 @@ durable-rules needs every field a rule mentions to be present with one type in e
 field can crash the C engine later), so every question contributes fixed fields: a status, and the
 value (choice), one boolean per option (multi-choice) or a number (0 when unknown, guarded by status).
 """
+
 from __future__ import annotations
 
 from typing import Any

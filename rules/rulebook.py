@@ -3,6 +3,7 @@
 A rule that names an unknown answer id, option, finding, category, topic or source fails here, at
 import, with the file and the rule id — never in a patient's session.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,10 @@ class Then(Strict):
     missing: str | None = None
 
     @model_validator(mode="after")
-    def _one_outcome(self) -> "Then":
-        kinds = [k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None]
+    def _one_outcome(self) -> Then:
+        kinds = [
+            k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None
+        ]
         if len(kinds) != 1:
             raise ValueError(f"'then' needs exactly one outcome, got {kinds or 'none'}")
         if (self.category is None) != (self.level is None):
@@ -57,7 +60,9 @@ class Then(Strict):
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None)
+        return next(
+            k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None
+        )
 
 
 class RuleSpec(Strict):
@@ -95,7 +100,7 @@ class OpenFdaLabel(Strict):
     generic_name: str | None = None
 
     @model_validator(mode="after")
-    def _one_name(self) -> "OpenFdaLabel":
+    def _one_name(self) -> OpenFdaLabel:
         if (self.brand_name is None) == (self.generic_name is None):
             raise ValueError("'openfda' needs exactly one of brand_name or generic_name")
         return self
@@ -115,7 +120,7 @@ class Source(Strict):
     checked: dt.date
 
     @model_validator(mode="after")
-    def _labels_findable(self) -> "Source":
+    def _labels_findable(self) -> Source:
         if (self.kind == "label") != (self.openfda is not None):
             raise ValueError("a 'label' source needs 'openfda' (and only labels have it)")
         if self.checked > dt.date.today():
@@ -153,7 +158,7 @@ class Content(Strict):
     categories: dict[Literal[CATEGORIES], CategoryContent]  # type: ignore[valid-type]
 
     @model_validator(mode="after")
-    def _every_category(self) -> "Content":
+    def _every_category(self) -> Content:
         missing = set(CATEGORIES) - set(self.categories)
         if missing:
             raise ValueError(f"content is missing categories {sorted(missing)}")
@@ -186,7 +191,9 @@ def _pydantic_message(error: ValidationError) -> str:
 class Rulebook:
     """Every rule, source and content entry, checked and layered; built once per process."""
 
-    def __init__(self, families_dir: Path = FAMILIES_DIR, rules_dir: Path = RULES_DIR, definition: Definition | None = None):
+    def __init__(
+        self, families_dir: Path = FAMILIES_DIR, rules_dir: Path = RULES_DIR, definition: Definition | None = None
+    ):
         self.definition = definition or load_definition()
         self.files = sorted(families_dir.glob("*.yaml"))
         if not self.files:
@@ -233,8 +240,10 @@ class Rulebook:
             try:
                 family_file = FamilyFile.model_validate(_read_yaml(path))
             except ValidationError as error:
-                raise RuleFileError(f"{path.name}: {_pydantic_message(error)} "
-                                    "(a rule file has 'family', 'reviewed' and a list of 'rules')") from None
+                raise RuleFileError(
+                    f"{path.name}: {_pydantic_message(error)} "
+                    "(a rule file has 'family', 'reviewed' and a list of 'rules')"
+                ) from None
             if family_file.reviewed > dt.date.today():
                 raise RuleFileError(f"{path.name}: reviewed date {family_file.reviewed} is in the future")
             reviewed[path.name] = family_file.reviewed
@@ -269,9 +278,16 @@ class Rulebook:
 
         # Explanations name the answers a rule used, directly or through the findings it relies on.
         return [
-            Rule(r.spec, r.family, r.file, r.order, r.condition, r.layer,
-                 tuple(sorted(r.condition.questions.union(*(finding_answers[f] for f in r.condition.findings)))),
-                 r.reviewed)
+            Rule(
+                r.spec,
+                r.family,
+                r.file,
+                r.order,
+                r.condition,
+                r.layer,
+                tuple(sorted(r.condition.questions.union(*(finding_answers[f] for f in r.condition.findings)))),
+                r.reviewed,
+            )
             for r in rules
         ]
 
@@ -280,8 +296,9 @@ class Rulebook:
         if then.missing is not None and then.missing not in self.definition.by_id:
             raise RuleFileError(f"{where}: 'missing' names unknown question '{then.missing}'")
         if then.urgent is not None and then.urgent.signs not in condition.includes:
-            raise RuleFileError(f"{where}: 'signs' must name a question the rule tests with 'includes', "
-                                f"not '{then.urgent.signs}'")
+            raise RuleFileError(
+                f"{where}: 'signs' must name a question the rule tests with 'includes', not '{then.urgent.signs}'"
+            )
         if then.finding and (condition.findings or condition.uses_levels):
             raise RuleFileError(f"{where}: a finding may only use answers (findings are the first layer)")
         if condition.uses_levels and then.kind != "category":

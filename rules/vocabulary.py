@@ -1,4 +1,5 @@
 """Fixed vocabularies shared by rules, exports and tests (ids in the output contract: do not rename)."""
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict

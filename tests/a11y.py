@@ -1,4 +1,5 @@
 """Accessibility checks for browser tests: axe-core (bundled by axe-playwright-python) and focus contrast."""
+
 from __future__ import annotations
 
 import io
@@ -37,16 +38,28 @@ def _node_summary(node: dict[str, Any]) -> dict[str, Any]:
     for check in node.get("any", []) + node.get("all", []) + node.get("none", []):
         data = check.get("data")
         if isinstance(data, dict) and "contrastRatio" in data:
-            summary.update(fg=data.get("fgColor"), bg=data.get("bgColor"), ratio=data.get("contrastRatio"),
-                           expected=data.get("expectedContrastRatio"))
+            summary.update(
+                fg=data.get("fgColor"),
+                bg=data.get("bgColor"),
+                ratio=data.get("contrastRatio"),
+                expected=data.get("expectedContrastRatio"),
+            )
     return summary
 
 
 def serious_violations(page, context: str | dict | None = None) -> list[dict[str, Any]]:
     """Violations of impact serious or critical: rule id, impact, node count and the first nodes."""
-    return [{"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"],
-             "first": [_node_summary(node) for node in v["nodes"][:3]]}
-            for v in axe_violations(page, context) if v["impact"] in BLOCKING_IMPACTS]
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "nodes": len(v["nodes"]),
+            "help": v["help"],
+            "first": [_node_summary(node) for node in v["nodes"][:3]],
+        }
+        for v in axe_violations(page, context)
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
@@ -62,9 +75,11 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 def _luminance(rgb: tuple[int, int, int]) -> float:
     """WCAG relative luminance of an sRGB colour."""
+
     def channel(value: int) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(v) for v in rgb[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -78,7 +93,7 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
 def _pixels(image) -> list[tuple[int, int, int]]:
     """RGB pixels of an image, row by row."""
     data = image.tobytes()
-    return [tuple(data[i:i + 3]) for i in range(0, len(data), 3)]
+    return [tuple(data[i : i + 3]) for i in range(0, len(data), 3)]
 
 
 def focus_indicator_contrast(page, selector: str, margin: int = 6, presses: int = 60) -> dict[str, float]:
@@ -90,8 +105,12 @@ def focus_indicator_contrast(page, selector: str, margin: int = 6, presses: int 
     element = page.locator(selector).first
     element.scroll_into_view_if_needed()
     box = element.bounding_box()
-    clip = {"x": max(box["x"] - margin, 0), "y": max(box["y"] - margin, 0),
-            "width": box["width"] + 2 * margin, "height": box["height"] + 2 * margin}
+    clip = {
+        "x": max(box["x"] - margin, 0),
+        "y": max(box["y"] - margin, 0),
+        "width": box["width"] + 2 * margin,
+        "height": box["height"] + 2 * margin,
+    }
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     before = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
     handle = element.element_handle()
@@ -104,6 +123,6 @@ def focus_indicator_contrast(page, selector: str, margin: int = 6, presses: int 
         raise AssertionError(f"{selector} was not reached with {presses} Tab presses")
     page.wait_for_timeout(300)  # focus styles may animate in
     after = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
-    ratios = [contrast(a, b) for a, b in zip(_pixels(before), _pixels(after)) if a != b]
+    ratios = [contrast(a, b) for a, b in zip(_pixels(before), _pixels(after), strict=True) if a != b]
     scale = (before.width / clip["width"]) ** 2  # device pixels per CSS px²
     return {"best": max(ratios, default=1.0), "area_3_to_1": sum(r >= 3 for r in ratios) / scale}

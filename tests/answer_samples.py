@@ -1,4 +1,5 @@
 """Random but valid Answers, for engine and property tests (shared so both use the same shapes)."""
+
 import random
 
 from questionnaire import Answers, load_definition, visible_questions

@@ -1,4 +1,5 @@
 """Shared helpers for tests that drive a real `streamlit run` server in headless Chromium."""
+
 import os
 import shutil
 import socket
@@ -14,17 +15,33 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
-requires_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                       reason="Debian chromium is not installed (CI and `make test` install it)")
+requires_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (CI and `make test` install it)"
+)
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run app.py`, headless on a loopback port (tests and the bench start it the same way)."""
+    app = str(ROOT / "app.py")
+    return [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
+            "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
 
 
 @contextmanager
@@ -34,9 +51,12 @@ def streamlit_server(log_path: Path, cwd: Path | None = None, extra_env: dict | 
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **(extra_env or {}))
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=cwd or ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+            streamlit_command(port),
+            cwd=cwd or ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -118,8 +138,11 @@ def open_tab(page, name: str) -> None:
     tab = page.get_by_role("tab", name=name)
     tab.click()
     wait_idle(page)
-    page.wait_for_function("(name) => [...document.querySelectorAll('[role=tab][aria-selected=true]')]"
-                           ".some(t => t.textContent.includes(name))", arg=name)
+    page.wait_for_function(
+        "(name) => [...document.querySelectorAll('[role=tab][aria-selected=true]')]"
+        ".some(t => t.textContent.includes(name))",
+        arg=name,
+    )
 
 
 def fill(page, textbox: str, value: str) -> None:

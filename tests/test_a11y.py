@@ -6,6 +6,7 @@ One server and one browser per module. Each journey (patient or nurse, desktop o
 once; what is measured on each screen is kept and checked by the parametrised tests below.
 Screenshots (viewport only) go to $A11Y_SCREENSHOTS, e.g. docs/screenshots/a11y (default: a temp folder).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,19 @@ from tests.browser import choose_many, next_step, open_tab, pick, requires_chrom
 
 pytestmark = requires_chromium
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-PATIENT_SCREENS = ["start", "about_you", "your_cancer", "tumour_tests", "treatments_urgent", "health_now",
-                   "immune_history", "practical", "review_urgent", "summary_urgent", "confirm_dialog"]
+PATIENT_SCREENS = [
+    "start",
+    "about_you",
+    "your_cancer",
+    "tumour_tests",
+    "treatments_urgent",
+    "health_now",
+    "immune_history",
+    "practical",
+    "review_urgent",
+    "summary_urgent",
+    "confirm_dialog",
+]
 NURSE_SCREENS = ["nurse_form", "nurse_form_urgent", "nurse_summary_urgent"]
 _DEF = load_definition()
 IMMUNOTHERAPY = _DEF.question("current_immunotherapy")
@@ -75,8 +87,6 @@ def _heading(page) -> str:
     return page.locator("[data-testid=stMain] h2").first.inner_text()
 
 
-
-
 class Walk:
     """One journey at one size: per screen, the axe violations and (phone) the target sizes."""
 
@@ -101,7 +111,9 @@ class Walk:
 
 def _open_sidebar(page) -> None:
     if page.locator("[data-testid=stSidebar][data-collapsed=true]").count():
-        page.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button").first.click()
+        page.locator(
+            "[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button"
+        ).first.click()
         page.locator("[data-testid=stSidebar][data-collapsed=false]").wait_for()
         page.wait_for_timeout(400)  # the slide-in animation
 
@@ -234,6 +246,7 @@ def walks(server, browser):
         if isinstance(walk, Exception):
             raise walk
         return walk
+
     yield get
     for walk in done.values():
         if isinstance(walk, Walk):
@@ -265,8 +278,10 @@ def test_long_options_wrap_on_a_phone(walks):
     walk = walks("patient", "phone")
     assert any(LONGEST_SYMPTOM in text for text in walk.extra["multi_option_texts"])
     assert walk.extra["cut_multi_options"] == []
-    assert any(text.startswith("Bladder or urinary tract cancer that has spread or grown into the muscle")
-               for text in walk.extra["select_option_texts"]), walk.extra["select_option_texts"]
+    assert any(
+        text.startswith("Bladder or urinary tract cancer that has spread or grown into the muscle")
+        for text in walk.extra["select_option_texts"]
+    ), walk.extra["select_option_texts"]
     assert walk.extra["cut_select_options"] == []
     checkpoint = next(o.patient for o in IMMUNOTHERAPY.options if o.id == "checkpoint_inhibitor")
     assert {checkpoint, LONGEST_SYMPTOM} <= set(walk.extra["chips"])
@@ -280,8 +295,8 @@ def test_one_tap_on_next_after_a_multi_choice_on_a_phone(walks):
 
 def test_i_dont_know_keeps_the_question_readable(walks):
     colour = walks("patient", "desktop").extra["unknown_label_colour"]
-    rgb = tuple(int(v) for v in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3])
-    assert contrast(rgb, (0xfb, 0xfb, 0xf8)) >= 4.5, colour
+    rgb = tuple(int(v) for v in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3])
+    assert contrast(rgb, (0xFB, 0xFB, 0xF8)) >= 4.5, colour
 
 
 def test_print_shows_only_the_summary_in_black_on_white(walks):

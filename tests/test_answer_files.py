@@ -1,4 +1,5 @@
 """Wrong files get plain words: each file people may pick instead of the answers file is named."""
+
 import json
 
 import pytest
@@ -22,7 +23,11 @@ def _csv_template() -> bytes:
 
 
 WRONG_FILES = [
-    ("summary json", assessment_json(assess(ANSWERS)).encode(), "This looks like your summary file, not your answers file."),
+    (
+        "summary json",
+        assessment_json(assess(ANSWERS)).encode(),
+        "This looks like your summary file, not your answers file.",
+    ),
     ("fhir questionnaire", json.dumps(questionnaire_resource()).encode(), "This is the blank form"),
     ("fhir response, no loader", json.dumps(questionnaire_response(ANSWERS)).encode(), "This is a FHIR answers file."),
     ("other fhir", b'{"resourceType": "Patient"}', "not one with ImmunoPrep answers"),
@@ -67,11 +72,14 @@ def test_bad_value_names_the_question_by_label_without_option_ids(data, message)
     assert "nsclc" not in text and "python -m" not in text and "lvef_percent" not in text
 
 
-@pytest.mark.parametrize("data", [
-    saved_answers_json(ANSWERS).encode(),
-    b"\xef\xbb\xbf" + saved_answers_json(ANSWERS).encode(),  # a BOM from a Windows editor
-    json.dumps(ANSWERS.given()).encode(),  # bare answers, as the CLI reads them
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        saved_answers_json(ANSWERS).encode(),
+        b"\xef\xbb\xbf" + saved_answers_json(ANSWERS).encode(),  # a BOM from a Windows editor
+        json.dumps(ANSWERS.given()).encode(),  # bare answers, as the CLI reads them
+    ],
+)
 def test_real_answers_files_are_read(data):
     answers, problems = read_answers_file(data, "immunoprep-answers-2026-11-23.json")
     assert problems == [] and answers == ANSWERS

@@ -1,4 +1,5 @@
 """The Answers model: agrees with the definition, validates plainly, keeps good answers, round-trips."""
+
 import json
 
 import pytest
@@ -23,12 +24,16 @@ def test_every_field_accepts_unknown():
 def test_out_of_range_number_names_question_and_range():
     with pytest.raises(ValidationError) as error:
         Answers(lvef_percent=120)
-    assert ("That looks too high for heart pumping strength (LVEF). Please check it: most people type a number "
-            "between 5 and 85%.") in str(error.value)
+    assert (
+        "That looks too high for heart pumping strength (LVEF). Please check it: most people type a number "
+        "between 5 and 85%."
+    ) in str(error.value)
 
 
 def test_abnormal_but_plausible_values_are_accepted():
-    answers = Answers(lvef_percent=20, creatinine_clearance_ml_min=12, bilirubin_x_uln=6.5, oxygen_saturation_percent=84)
+    answers = Answers(
+        lvef_percent=20, creatinine_clearance_ml_min=12, bilirubin_x_uln=6.5, oxygen_saturation_percent=84
+    )
     assert answers.lvef_percent == 20 and answers.bilirubin_x_uln == 6.5
 
 
@@ -67,7 +72,14 @@ def test_unknown_question_is_refused():
 
 def test_bad_fields_do_not_lose_the_good_ones():
     answers, problems = validate_answers(
-        {"cancer_type": "nsclc", "pd_l1_tps": "50_plus", "lvef_percent": 999, "ecog": "7", "bogus": 1, "caregiver": "yes"}
+        {
+            "cancer_type": "nsclc",
+            "pd_l1_tps": "50_plus",
+            "lvef_percent": 999,
+            "ecog": "7",
+            "bogus": 1,
+            "caregiver": "yes",
+        }
     )
     assert {p.field for p in problems} == {"lvef_percent", "ecog", "bogus"}
     assert answers.given() == {"cancer_type": "nsclc", "pd_l1_tps": "50_plus", "caregiver": "yes"}
@@ -91,15 +103,29 @@ def test_answers_to_hidden_questions_are_dropped():
 
 
 def test_text_is_kept_literally_but_control_characters_are_refused():
-    assert Answers(cancer_type="other", cancer_type_other="<script>alert(1)</script>").cancer_type_other == "<script>alert(1)</script>"
+    assert (
+        Answers(cancer_type="other", cancer_type_other="<script>alert(1)</script>").cancer_type_other
+        == "<script>alert(1)</script>"
+    )
     _, problems = validate_answers({"cancer_type": "other", "cancer_type_other": "abc\u202e"})
     assert problems[0].field == "cancer_type_other"
 
 
 def test_json_round_trip_is_lossless():
-    original = Answers(age=54, sex_at_birth="female", pregnancy="no", cancer_type="nsclc", pd_l1_tps="50_plus",
-                       egfr_status="negative", prior_treatments=["surgery", "chemotherapy_platinum"], prior_lines=1,
-                       lvef_percent=57.5, ecog="1", viral_infections=["unknown"], bilirubin_x_uln="unknown")
+    original = Answers(
+        age=54,
+        sex_at_birth="female",
+        pregnancy="no",
+        cancer_type="nsclc",
+        pd_l1_tps="50_plus",
+        egfr_status="negative",
+        prior_treatments=["surgery", "chemotherapy_platinum"],
+        prior_lines=1,
+        lvef_percent=57.5,
+        ecog="1",
+        viral_infections=["unknown"],
+        bilirubin_x_uln="unknown",
+    )
     again = Answers.model_validate_json(original.model_dump_json())
     assert again == original
     assert Answers.model_validate(json.loads(json.dumps(original.given()))) == original
@@ -133,4 +159,7 @@ def test_answer_text_reads_naturally():
     assert answer_text(definition.question("prior_lines"), 3) == "3 lines"
     assert answer_text(definition.question("lvef_percent"), 55.5) == "55.5%"
     assert answer_text(definition.question("age"), "unknown") == "I don't know"
-    assert answer_text(definition.question("prior_treatments"), ["surgery", "radiation"], "nurse") == "Surgery; Radiotherapy"
+    assert (
+        answer_text(definition.question("prior_treatments"), ["surgery", "radiation"], "nurse")
+        == "Surgery; Radiotherapy"
+    )

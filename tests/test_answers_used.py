@@ -5,6 +5,7 @@ asked; each option of a multi-choice question must be read the same way, apart f
 "none" and "I don't know" options, which mean "none of the above". Free-text answers go to the
 summary as they are.
 """
+
 from questionnaire import load_definition
 from questionnaire.conditions import options_read, questions_read
 from rules import load_rulebook

@@ -1,5 +1,5 @@
 """Fast UI tests with Streamlit's AppTest: both journeys, navigation, validation, resume, results."""
-import json
+
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,9 @@ def _patient(app):
 
 
 def _texts(app) -> str:
-    return "\n".join(str(e.value) for e in [*app.markdown, *app.error, *app.info, *app.subheader, *app.header, *app.caption])
+    return "\n".join(
+        str(e.value) for e in [*app.markdown, *app.error, *app.info, *app.subheader, *app.header, *app.caption]
+    )
 
 
 def test_start_screen_says_what_it_is_and_is_not(app):
@@ -125,8 +127,12 @@ def _urgent_panels(app) -> list[str]:
 
 
 def test_results_show_urgent_panel_first_emergency_tier_on_top(app):
-    answers = {"cancer_type": "nsclc", "stage": "metastatic", "current_immunotherapy": ["checkpoint_inhibitor"],
-               "current_symptoms": ["breathing", "seizure"]}
+    answers = {
+        "cancer_type": "nsclc",
+        "stage": "metastatic",
+        "current_immunotherapy": ["checkpoint_inhibitor"],
+        "current_symptoms": ["breathing", "seizure"],
+    }
     app.session_state["role"] = "patient"
     app.session_state["answers"] = answers
     app.session_state["step"] = "results"
@@ -153,15 +159,18 @@ def test_choosing_a_warning_sign_shows_the_panel_on_the_same_step(app):
     app.multiselect(key="q_current_symptoms").set_value(["diarrhoea"]).run()
     assert app.session_state["step"] == "treatments"
     (panel,) = _urgent_panels(app)
-    assert "Call your cancer care team now" in panel and "Any new diarrhoea, blood in stools, or bad belly pain" in panel
+    assert (
+        "Call your cancer care team now" in panel and "Any new diarrhoea, blood in stools, or bad belly pain" in panel
+    )
     assert "Call 911" not in panel
     app.multiselect(key="q_current_symptoms").set_value(["none"]).run()
     assert _urgent_panels(app) == []
 
 
 def test_warning_signs_are_asked_any_time_after_car_t(app):
-    _on_treatments_step(app, {"cancer_type": "dlbcl", "prior_treatments": ["car_t", "anti_cd20"],
-                              "current_immunotherapy": ["none"]})
+    _on_treatments_step(
+        app, {"cancer_type": "dlbcl", "prior_treatments": ["car_t", "anti_cd20"], "current_immunotherapy": ["none"]}
+    )
     app.multiselect(key="q_current_symptoms").set_value(["drowsiness"]).run()
     (panel,) = _urgent_panels(app)
     assert "Very sleepy or hard to wake" in panel and "ICANS" in panel
@@ -169,7 +178,11 @@ def test_warning_signs_are_asked_any_time_after_car_t(app):
 
 def test_review_page_keeps_the_urgent_panel(app):
     app.session_state["role"] = "patient"
-    app.session_state["answers"] = {"cancer_type": "kidney", "current_immunotherapy": ["checkpoint_inhibitor"], "current_symptoms": ["collapse"]}
+    app.session_state["answers"] = {
+        "cancer_type": "kidney",
+        "current_immunotherapy": ["checkpoint_inhibitor"],
+        "current_symptoms": ["collapse"],
+    }
     app.session_state["step"] = "review"
     app.run()
     (panel,) = _urgent_panels(app)
@@ -184,11 +197,14 @@ def test_nurse_form_shows_the_panel_in_clinical_words(app):
     assert "Fever ≥ 38 °C / rigors" in panel and "cytokine release syndrome" in panel
 
 
-@pytest.mark.parametrize("answers, expected_open", [
-    ({"cancer_type": "cutaneous_melanoma", "stage": "metastatic"}, "Immune checkpoint inhibitors"),
-    ({"cancer_type": "bladder_nmibc", "stage": "early", "nmibc_risk_group": "high"}, "Treatment vaccines and BCG"),
-    ({"cancer_type": "brain_glioblastoma"}, "Clinical trials"),
-])
+@pytest.mark.parametrize(
+    "answers, expected_open",
+    [
+        ({"cancer_type": "cutaneous_melanoma", "stage": "metastatic"}, "Immune checkpoint inhibitors"),
+        ({"cancer_type": "bladder_nmibc", "stage": "early", "nmibc_risk_group": "high"}, "Treatment vaccines and BCG"),
+        ({"cancer_type": "brain_glioblastoma"}, "Clinical trials"),
+    ],
+)
 def test_results_for_answer_sets(app, answers, expected_open):
     app.session_state["role"] = "patient"
     app.session_state["answers"] = answers

@@ -3,12 +3,12 @@
 Screenshots of each step go to $SCREENSHOT_DIR (default: a temporary folder); the best are kept in
 docs/screenshots/.
 """
+
 import io
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser import fill, next_step, open_tab, pick, requires_chromium, wait_idle
 
@@ -18,7 +18,6 @@ pytestmark = requires_chromium
 def _choose(page, question, option):
     page.get_by_role("radiogroup", name=question).get_by_text(option, exact=True).click()
     wait_idle(page)
-
 
 
 def test_patient_journey_to_pdf(server, browser, shots):
@@ -50,13 +49,18 @@ def test_patient_journey_to_pdf(server, browser, shots):
     wait_idle(page)
     shots(page, "patient-04b-back")
     kept = page.get_by_role("combobox", name="What type of cancer do you have?")
-    assert "Non-small cell lung cancer" in (kept.input_value() or "") + page.locator("[data-testid=stSelectbox]").first.inner_text()
+    assert (
+        "Non-small cell lung cancer"
+        in (kept.input_value() or "") + page.locator("[data-testid=stSelectbox]").first.inner_text()
+    )
     next_step(page)
     for _ in range(5):
         next_step(page)
     shots(page, "patient-05-review")
     expect(page.get_by_text("Check your answers", exact=True)).to_be_visible()
-    labels = page.evaluate("() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))"
+    )
     assert not any("\\" in label for label in labels), labels
     shots(page, "patient-05-review")
     page.get_by_role("button", name="See my summary →").click()
@@ -196,7 +200,9 @@ def test_markup_in_free_text_is_shown_literally(server, browser, shots):
     wait_idle(page)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download the PDF to bring to your doctor").click()
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages)
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
+    )
     assert FREE_TEXT_PAYLOAD in " ".join(text.split())
     assert _injected(page) == clean and dialogs == []
     page.close()
@@ -211,7 +217,9 @@ def test_markup_in_free_text_is_shown_literally(server, browser, shots):
     wait_idle(page)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download the PDF to bring to your doctor").click()
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages)
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
+    )
     assert f"For: {LABEL_PAYLOAD}" in " ".join(text.split())
     assert _injected(page) == clean and dialogs == []
     page.close()

@@ -1,4 +1,5 @@
 """The command-line interface: success, every kind of bad input, mixed batches."""
+
 import csv
 import io
 import json
@@ -26,23 +27,42 @@ def test_summary_prints_assessment_json(tmp_path):
 def test_summary_writes_pdf_json_and_fhir(tmp_path):
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"answers": {"cancer_type": "dlbcl", "prior_lines": 2}}))
-    code, _, _ = run("summary", str(path), "--pdf", str(tmp_path / "s.pdf"), "--json", str(tmp_path / "s.json"),
-                     "--fhir", str(tmp_path / "r.json"), "--label", "Zoë")
+    code, _, _ = run(
+        "summary",
+        str(path),
+        "--pdf",
+        str(tmp_path / "s.pdf"),
+        "--json",
+        str(tmp_path / "s.json"),
+        "--fhir",
+        str(tmp_path / "r.json"),
+        "--label",
+        "Zoë",
+    )
     assert code == 0
     assert "Zoë" in PdfReader(tmp_path / "s.pdf").pages[0].extract_text()
     assert json.loads((tmp_path / "r.json").read_text())["resourceType"] == "QuestionnaireResponse"
     assert json.loads((tmp_path / "s.json").read_text())["tool"]["name"] == "ImmunoPrep"
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"{not json", "file: is not valid JSON"),
-    (b'{"lvef_percent": 500}', "lvef_percent: That looks too high for heart pumping strength (LVEF). Please check it: most people type a number between 5 and 85%."),
-    (b'{"cancer_type": "lung"}', "cancer_type: Cancer type: 'lung' is not one of the choices. The choices are listed by: python -m reports schema"),
-    (b'{"favourite": 1}', "favourite: is not a question in ImmunoPrep"),
-    (b'[1, 2]', "answers: must be a JSON object"),
-    (b"\xff\xfe{}", "answers: not UTF-8 text"),
-    (b"[" * 100000 + b"]" * 100000, "file: is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"{not json", "file: is not valid JSON"),
+        (
+            b'{"lvef_percent": 500}',
+            "lvef_percent: That looks too high for heart pumping strength (LVEF). Please check it: most people type a number between 5 and 85%.",
+        ),
+        (
+            b'{"cancer_type": "lung"}',
+            "cancer_type: Cancer type: 'lung' is not one of the choices. The choices are listed by: python -m reports schema",
+        ),
+        (b'{"favourite": 1}', "favourite: is not a question in ImmunoPrep"),
+        (b"[1, 2]", "answers: must be a JSON object"),
+        (b"\xff\xfe{}", "answers: not UTF-8 text"),
+        (b"[" * 100000 + b"]" * 100000, "file: is not valid JSON"),
+    ],
+)
 def test_summary_bad_input_exits_2_with_one_line_per_problem(tmp_path, content, expected):
     path = tmp_path / "bad.json"
     path.write_bytes(content)
@@ -76,7 +96,8 @@ def _body_sizes(path) -> set[float]:
     """Font sizes of the text on page 1 above the footer (pt)."""
     sizes = set()
     PdfReader(path).pages[0].extract_text(
-        visitor_text=lambda text, cm, tm, font, size: sizes.add(size) if text.strip() and tm[5] > 60 else None)
+        visitor_text=lambda text, cm, tm, font, size: sizes.add(size) if text.strip() and tm[5] > 60 else None
+    )
     return sizes
 
 
@@ -103,9 +124,13 @@ def test_batch_with_mixed_rows_processes_the_good_ones(tmp_path):
     run("template", str(template))
     header, example = template.read_text().splitlines()
     columns = header.split(",")
-    bad = dict(zip(columns, example.split(","))) | {"lvef_percent": "500", "label": "=HYPERLINK(\"x\")"}
-    worse = dict(zip(columns, example.split(","))) | {"cancer_type": "lung", "ecog": "9", "label": "CD"}
-    good = dict(zip(columns, example.split(","))) | {"label": "李小龍", "cancer_type": "cml", "early_relapse": ""}
+    bad = dict(zip(columns, example.split(","), strict=True)) | {"lvef_percent": "500", "label": '=HYPERLINK("x")'}
+    worse = dict(zip(columns, example.split(","), strict=True)) | {"cancer_type": "lung", "ecog": "9", "label": "CD"}
+    good = dict(zip(columns, example.split(","), strict=True)) | {
+        "label": "李小龍",
+        "cancer_type": "cml",
+        "early_relapse": "",
+    }
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
@@ -114,7 +139,10 @@ def test_batch_with_mixed_rows_processes_the_good_ones(tmp_path):
     template.write_text(buffer.getvalue(), encoding="utf-8")
     code, out, err = run("batch", str(template), "--out", str(tmp_path / "out"), "--pdf")
     assert code == 2
-    assert "row 1: lvef_percent: That looks too high for heart pumping strength (LVEF). Please check it: most people type a number between 5 and 85%." in err
+    assert (
+        "row 1: lvef_percent: That looks too high for heart pumping strength (LVEF). Please check it: most people type a number between 5 and 85%."
+        in err
+    )
     assert "row 2: cancer_type:" in err and "row 2: ecog:" in err
     assert "1 of 3 rows summarised" in out
     rows = list(csv.DictReader((tmp_path / "out" / "results.csv").open(encoding="utf-8")))

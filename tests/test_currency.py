@@ -1,4 +1,5 @@
 """Keeping the rules current: the source audit and the openFDA label check (recorded responses only)."""
+
 import datetime as dt
 import io
 import json
@@ -23,8 +24,13 @@ def _recorded(name: str) -> dict:
 
 
 def _label(brand: str, checked: str) -> Source:
-    return Source(title=f"FDA label: {brand}", url=f"https://dailymed.nlm.nih.gov/dailymed/search.cfm?query={brand}",
-                  kind="label", openfda={"brand_name": brand}, checked=dt.date.fromisoformat(checked))
+    return Source(
+        title=f"FDA label: {brand}",
+        url=f"https://dailymed.nlm.nih.gov/dailymed/search.cfm?query={brand}",
+        kind="label",
+        openfda={"brand_name": brand},
+        checked=dt.date.fromisoformat(checked),
+    )
 
 
 def test_every_source_has_a_kind_and_a_check_date_and_every_label_can_be_found_on_openfda():
@@ -50,12 +56,18 @@ def test_audit_today_flags_nothing_and_every_source_is_cited():
 
 
 def test_label_check_lists_labels_revised_since_they_were_last_checked():
-    book = SimpleNamespace(sources={"label_keytruda": _label("KEYTRUDA", "2026-05-01"),
-                                    "label_opdivo": _label("OPDIVO", "2026-05-01"),
-                                    "label_gone": _label("NOSUCHDRUG", "2026-05-01"),
-                                    "nci_checkpoint": RULEBOOK.sources["nci_checkpoint"]})
-    responses = {'openfda.brand_name:"KEYTRUDA"': _recorded("keytruda"),
-                 'openfda.brand_name:"OPDIVO"': _recorded("opdivo")}
+    book = SimpleNamespace(
+        sources={
+            "label_keytruda": _label("KEYTRUDA", "2026-05-01"),
+            "label_opdivo": _label("OPDIVO", "2026-05-01"),
+            "label_gone": _label("NOSUCHDRUG", "2026-05-01"),
+            "nci_checkpoint": RULEBOOK.sources["nci_checkpoint"],
+        }
+    )
+    responses = {
+        'openfda.brand_name:"KEYTRUDA"': _recorded("keytruda"),
+        'openfda.brand_name:"OPDIVO"': _recorded("opdivo"),
+    }
     asked = []
 
     def fetch(search):
@@ -76,21 +88,34 @@ def test_label_check_lists_labels_revised_since_they_were_last_checked():
 def _raise(error):
     def urlopen(*args, **kwargs):
         raise error
+
     return urlopen
 
 
 def test_fetch_reads_a_response_and_treats_404_as_not_found(monkeypatch):
-    monkeypatch.setattr("urllib.request.urlopen",
-                        lambda url, timeout: io.BytesIO((RECORDED / "keytruda.json").read_bytes()))
+    monkeypatch.setattr(
+        "urllib.request.urlopen", lambda url, timeout: io.BytesIO((RECORDED / "keytruda.json").read_bytes())
+    )
     assert fetch_openfda('openfda.brand_name:"KEYTRUDA"')["results"][0]["effective_time"] == "20261002"
-    not_found = urllib.error.HTTPError("https://api.fda.gov/drug/label.json", 404, "Not Found", {},
-                                       io.BytesIO((RECORDED / "not_found.json").read_bytes()))
+    not_found = urllib.error.HTTPError(
+        "https://api.fda.gov/drug/label.json",
+        404,
+        "Not Found",
+        {},
+        io.BytesIO((RECORDED / "not_found.json").read_bytes()),
+    )
     monkeypatch.setattr("urllib.request.urlopen", _raise(not_found))
     assert fetch_openfda('openfda.brand_name:"NOSUCHDRUG"') is None
 
 
-@pytest.mark.parametrize("error", [urllib.error.URLError("Name or service not known"), TimeoutError("timed out"),
-                                   urllib.error.HTTPError("https://api.fda.gov", 503, "Unavailable", {}, None)])
+@pytest.mark.parametrize(
+    "error",
+    [
+        urllib.error.URLError("Name or service not known"),
+        TimeoutError("timed out"),
+        urllib.error.HTTPError("https://api.fda.gov", 503, "Unavailable", {}, None),
+    ],
+)
 def test_offline_the_label_check_says_so_in_one_line_and_exits_0(monkeypatch, capsys, error):
     monkeypatch.setattr("urllib.request.urlopen", _raise(error))
     with pytest.raises(Offline):

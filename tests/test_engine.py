@@ -1,4 +1,5 @@
 """The engine wrapper: correct, deterministic, thread-safe, and it frees every session."""
+
 import random
 import threading
 
@@ -65,7 +66,9 @@ def test_a_fact_no_rule_matches_is_no_outcome_not_an_error():
 
 def test_numeric_rule_after_non_matching_fact_does_not_crash():
     # Regression: without a catch-all rule, the call after an unmatched fact could segfault.
-    engine = RuleEngine({"n": [("low", ("and", [("eq", "x__status", "answered"), ("lt", "x", 40)]))]}, namespace="test_numeric")
+    engine = RuleEngine(
+        {"n": [("low", ("and", [("eq", "x__status", "answered"), ("lt", "x", 40)]))]}, namespace="test_numeric"
+    )
     assert engine.run("n", {"kind": "answers", "x": 0, "x__status": "unknown"}) == []
     assert engine.run("n", {"kind": "answers", "x": 30, "x__status": "answered"}) == ["low"]
 

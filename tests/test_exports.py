@@ -1,4 +1,5 @@
 """JSON, CSV and FHIR exports."""
+
 import csv
 import datetime as dt
 import io
@@ -6,17 +7,31 @@ import json
 import re
 
 import pytest
-
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from questionnaire import Answers, answers_from_json, load_definition
-from reports import assessment_json, download_name, questionnaire_resource, questionnaire_response, results_csv, saved_answers_json, summary_row
+from reports import (
+    assessment_json,
+    download_name,
+    questionnaire_resource,
+    questionnaire_response,
+    results_csv,
+    saved_answers_json,
+    summary_row,
+)
 from reports.exports import csv_cell, label_slug, write_atomic
 from rules import CATEGORIES, assess
 
-ANSWERS = Answers(cancer_type="nsclc", stage="metastatic", pd_l1_tps="50_plus", prior_treatments=["surgery", "radiation"],
-                  prior_lines=1, lvef_percent="unknown", age=61)
+ANSWERS = Answers(
+    cancer_type="nsclc",
+    stage="metastatic",
+    pd_l1_tps="50_plus",
+    prior_treatments=["surgery", "radiation"],
+    prior_lines=1,
+    lvef_percent="unknown",
+    age=61,
+)
 
 
 def test_assessment_json_follows_the_contract():
@@ -73,31 +88,37 @@ DAY = dt.date(2026, 11, 23)
 SAFE_NAME = re.compile(r"^immunoprep-[a-z]+(-[A-Za-z0-9]+)*-\d{4}-\d{2}-\d{2}\.(pdf|json|csv)$")
 
 
-@pytest.mark.parametrize("kind, extension, expected", [
-    ("summary", None, "immunoprep-summary-2026-11-23.pdf"),
-    ("answers", None, "immunoprep-answers-2026-11-23.json"),
-    ("result", None, "immunoprep-result-2026-11-23.json"),
-    ("result", "csv", "immunoprep-result-2026-11-23.csv"),
-    ("fhir", None, "immunoprep-fhir-2026-11-23.json"),
-])
+@pytest.mark.parametrize(
+    "kind, extension, expected",
+    [
+        ("summary", None, "immunoprep-summary-2026-11-23.pdf"),
+        ("answers", None, "immunoprep-answers-2026-11-23.json"),
+        ("result", None, "immunoprep-result-2026-11-23.json"),
+        ("result", "csv", "immunoprep-result-2026-11-23.csv"),
+        ("fhir", None, "immunoprep-fhir-2026-11-23.json"),
+    ],
+)
 def test_download_names_per_kind(kind, extension, expected):
     assert download_name(kind, None, DAY, extension) == expected
     assert download_name(kind, "", DAY, extension) == expected
 
 
-@pytest.mark.parametrize("label, slug", [
-    ("AB", "AB"),
-    ("ZŁ", "ZL"),
-    ("<b>ZŁ</b>", "b-ZL-b"),
-    ("Zoë Łukasiewicz · José", "Zoe-Lukasiewicz-Jose"),
-    ("Straße Ærø Œuvre", "Strasse-AEro-OEuvre"),
-    ("李小龍", ""),  # no Latin letters: no label part rather than a guess
-    ("李 AB", "AB"),
-    ("../../etc/passwd", "etc-passwd"),
-    ("a\x00b\u202ec\nd", "abc-d"),  # invisible characters dropped, line breaks separate
-    ("CON", "CON"),  # harmless after the 'immunoprep-' prefix, even on Windows
-    ("x" * 29 + " y" * 5, "x" * 29),  # cut at 30 characters, no hyphen left dangling
-])
+@pytest.mark.parametrize(
+    "label, slug",
+    [
+        ("AB", "AB"),
+        ("ZŁ", "ZL"),
+        ("<b>ZŁ</b>", "b-ZL-b"),
+        ("Zoë Łukasiewicz · José", "Zoe-Lukasiewicz-Jose"),
+        ("Straße Ærø Œuvre", "Strasse-AEro-OEuvre"),
+        ("李小龍", ""),  # no Latin letters: no label part rather than a guess
+        ("李 AB", "AB"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("a\x00b\u202ec\nd", "abc-d"),  # invisible characters dropped, line breaks separate
+        ("CON", "CON"),  # harmless after the 'immunoprep-' prefix, even on Windows
+        ("x" * 29 + " y" * 5, "x" * 29),  # cut at 30 characters, no hyphen left dangling
+    ],
+)
 def test_labels_become_safe_slugs(label, slug):
     assert label_slug(label) == slug
     name = download_name("summary", label, DAY)

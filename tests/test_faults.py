@@ -4,6 +4,7 @@ After every engine fault the same process runs 2,000 more assessments and each m
 plain-Python reference: a leaked session (durable keeps at most ~1024 per ruleset) or a lock left
 held would make them fail or hang.
 """
+
 import io
 import json
 import random
@@ -70,7 +71,9 @@ def _raise_in_engine_call(monkeypatch):
     monkeypatch.setattr(ENGINE._host, "assert_fact", broken)
 
 
-@pytest.mark.parametrize("inject", [_raise_in_action, _raise_in_engine_call], ids=["action raises", "engine call raises"])
+@pytest.mark.parametrize(
+    "inject", [_raise_in_action, _raise_in_engine_call], ids=["action raises", "engine call raises"]
+)
 def test_engine_fault_is_a_clear_error_then_1100_assessments_succeed(monkeypatch, pool, inject):
     answers = Answers(cancer_type="nsclc", stage="metastatic", pd_l1_tps="50_plus")
     first_sid = int(next(ENGINE._sids)) + 1
@@ -80,7 +83,7 @@ def test_engine_fault_is_a_clear_error_then_1100_assessments_succeed(monkeypatch
     monkeypatch.undo()
     last_sid = int(next(ENGINE._sids))
     assert not ENGINE._lock.locked()
-    rulesets = ENGINE.rulesets()
+    rulesets = [name for names in ENGINE._rulesets.values() for name in names]
     leaked = [(r, s) for r in rulesets for s in range(first_sid, last_sid) if _session_exists(r, str(s))]
     assert leaked == []
     assert _all_succeed(pool, AFTER_FAULT) == AFTER_FAULT
@@ -127,6 +130,7 @@ def test_stress_16_threads_past_the_session_cap(pool):
 
 # ---------------------------------------------------------------- PDF failing mid-way
 
+
 def _break_pdf_midway(monkeypatch):
     # The glossary is drawn after the answers, levels and questions: the document is half built.
     def broken(*_args, **_kwargs):
@@ -144,8 +148,9 @@ def test_cli_pdf_failure_writes_nothing_and_says_so(tmp_path, monkeypatch):
     source = tmp_path / "a.json"
     source.write_text(json.dumps({"cancer_type": "nsclc", "stage": "metastatic"}))
     _break_pdf_midway(monkeypatch)
-    code, _, err = run_cli("summary", str(source), "--pdf", str(tmp_path / "s.pdf"), "--json", str(tmp_path / "s.json"),
-                           "--label", "Zoë")
+    code, _, err = run_cli(
+        "summary", str(source), "--pdf", str(tmp_path / "s.pdf"), "--json", str(tmp_path / "s.json"), "--label", "Zoë"
+    )
     assert code == 1
     assert err.startswith("pdf: could not be made (RuntimeError at test_faults.py:") and "nothing was written" in err
     assert "Zoë" not in err  # the message can quote the label; it is left out
@@ -181,11 +186,14 @@ def test_cli_engine_failure_is_exit_1_not_a_traceback(tmp_path, monkeypatch):
     _, template, _ = run_cli("template")
     (tmp_path / "intake.csv").write_text(template)
     code, out, err = run_cli("batch", str(tmp_path / "intake.csv"), "--out", str(tmp_path / "out"), "--jobs", "1")
-    assert code == 1 and "1 row(s) could not be finished" in out and err.startswith("row 1: assessment: could not be made")
+    assert (
+        code == 1 and "1 row(s) could not be finished" in out and err.startswith("row 1: assessment: could not be made")
+    )
     assert ",failed," in (tmp_path / "out" / "results.csv").read_text()
 
 
 # ---------------------------------------------------------------- the app
+
 
 def _results_app(answers):
     app = AppTest.from_file(APP, default_timeout=60)
@@ -228,6 +236,7 @@ def test_app_pdf_failure_offers_no_pdf_but_keeps_the_rest(monkeypatch, caplog):
 
 # ---------------------------------------------------------------- corrupt files at start-up
 
+
 def _copy_app(tmp_path: Path) -> Path:
     target = tmp_path / "app"
     target.mkdir()
@@ -238,13 +247,21 @@ def _copy_app(tmp_path: Path) -> Path:
 
 
 CORRUPTIONS = {
-    "truncated rule file": ("rules/families/checkpoint_inhibitors.yaml", lambda t: t[: len(t) // 2] + "\n  - id: [",
-                            "checkpoint_inhibitors.yaml: cannot read"),
-    "rule with a typo in an answer": ("rules/families/urgent.yaml", lambda t: t.replace("current_symptoms", "current_symptom", 1),
-                                      "urgent.yaml"),
-    "questions file with a dangling condition": ("questionnaire/questions.yaml",
-                                                 lambda t: t.replace("visible_if: {cancer_type: [other]}", "visible_if: {cancer_kind: [other]}", 1),
-                                                 "questions.yaml"),
+    "truncated rule file": (
+        "rules/families/checkpoint_inhibitors.yaml",
+        lambda t: t[: len(t) // 2] + "\n  - id: [",
+        "checkpoint_inhibitors.yaml: cannot read",
+    ),
+    "rule with a typo in an answer": (
+        "rules/families/urgent.yaml",
+        lambda t: t.replace("current_symptoms", "current_symptom", 1),
+        "urgent.yaml",
+    ),
+    "questions file with a dangling condition": (
+        "questionnaire/questions.yaml",
+        lambda t: t.replace("visible_if: {cancer_type: [other]}", "visible_if: {cancer_kind: [other]}", 1),
+        "questions.yaml",
+    ),
 }
 
 PROBE = """

@@ -4,6 +4,7 @@ The form is filled through LHC-Forms' own widgets, its QuestionnaireResponse is 
 and that response must load back as answers that get the same assessment as the same answers typed
 into ImmunoPrep. lforms comes from npm (tests/lforms/package-lock.json) and is served from loopback.
 """
+
 import functools
 import re
 import threading
@@ -30,14 +31,26 @@ PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Imm
 <script src="/fhir/R4/lformsFHIR.min.js" defer></script>
 </head><body><div id="form"></div></body></html>"""
 # The patient in the issue: relapsed multiple myeloma after three lines, 67 years old.
-FILLED = {"age": 67, "sex_at_birth": "male", "cancer_type": "multiple_myeloma", "disease_course": "relapsed",
-          "prior_treatments": ["imid", "proteasome_inhibitor", "anti_cd38"], "prior_lines": 3,
-          "lenalidomide_refractory": "yes", "ecog": "1", "lvef_percent": 55.0, "caregiver": "yes"}
+FILLED = {
+    "age": 67,
+    "sex_at_birth": "male",
+    "cancer_type": "multiple_myeloma",
+    "disease_course": "relapsed",
+    "prior_treatments": ["imid", "proteasome_inhibitor", "anti_cd38"],
+    "prior_lines": 3,
+    "lenalidomide_refractory": "yes",
+    "ecog": "1",
+    "lvef_percent": 55.0,
+    "caregiver": "yes",
+}
 
 pytestmark = [
     requires_chromium,
-    pytest.mark.skipif(not LFORMS_DIST.is_dir(), reason="tests/lforms/node_modules is missing: run `make test` "
-                                                        "or `npm ci --prefix tests/lforms` to install LHC-Forms"),
+    pytest.mark.skipif(
+        not LFORMS_DIST.is_dir(),
+        reason="tests/lforms/node_modules is missing: run `make test` "
+        "or `npm ci --prefix tests/lforms` to install LHC-Forms",
+    ),
 ]
 
 
@@ -94,16 +107,21 @@ def type_number(page, question_id: str, value: float) -> None:
 
 def shown_questions(page) -> set[str]:
     """Question ids LHC-Forms shows now (its enableWhen / enableWhenExpression decisions)."""
-    ids = page.evaluate("() => Array.from(document.querySelectorAll('#form input[id$=\"/1/1\"]'))"
-                        ".filter(e => e.offsetParent !== null).map(e => e.id)")
+    ids = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#form input[id$=\"/1/1\"]'))"
+        ".filter(e => e.offsetParent !== null).map(e => e.id)"
+    )
     questions = {q.id for q in load_definition().questions}
     return {i.split("/")[0] for i in ids} & questions
 
 
 def wait_until_shown(page, question_id: str, shown: bool) -> None:
     """Wait for LHC-Forms to show or hide a question (it may evaluate expressions after the event)."""
-    page.wait_for_function("([id, shown]) => { const e = document.getElementById(id + '/1/1');"
-                           " return !!(e && e.offsetParent !== null) === shown; }", arg=[question_id, shown])
+    page.wait_for_function(
+        "([id, shown]) => { const e = document.getElementById(id + '/1/1');"
+        " return !!(e && e.offsetParent !== null) === shown; }",
+        arg=[question_id, shown],
+    )
 
 
 def levels(answers) -> dict[str, str]:
@@ -131,7 +149,9 @@ def form(browser):
         try:
             page.goto(url)
             page.wait_for_function("() => window.LForms && LForms.Util && LForms.FHIR")
-            page.evaluate("(questionnaire) => LForms.Util.addFormToPage(questionnaire, 'form')", questionnaire_resource())
+            page.evaluate(
+                "(questionnaire) => LForms.Util.addFormToPage(questionnaire, 'form')", questionnaire_resource()
+            )
             field(page, "age").wait_for()
             yield page
         finally:
@@ -155,7 +175,9 @@ def test_lhc_forms_fills_the_questionnaire_and_its_response_loads_back(form):
     expected = Answers.model_validate(FILLED)
     fill(form, FILLED)
     shown = shown_questions(form)
-    response = form.evaluate("() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))")
+    response = form.evaluate(
+        "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
+    )
 
     # LHC-Forms shows exactly the questions ImmunoPrep's own flow shows for these answers.
     assert shown == {q.id for q in visible_questions(expected.given())}

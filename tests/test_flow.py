@@ -1,4 +1,5 @@
 """Visibility, progress and section navigation, as pure functions."""
+
 import pytest
 
 from questionnaire import active_sections, next_section, previous_section, progress, visible_ids
@@ -7,8 +8,11 @@ from questionnaire import active_sections, next_section, previous_section, progr
 @pytest.mark.parametrize(
     "answers, shown, hidden",
     [
-        ({"cancer_type": "nsclc"}, {"pd_l1_tps", "egfr_status", "alk_status", "msi_status", "stage"},
-         {"pd_l1_cps", "braf_v600", "hla_a02", "mage_a4", "early_relapse"}),
+        (
+            {"cancer_type": "nsclc"},
+            {"pd_l1_tps", "egfr_status", "alk_status", "msi_status", "stage"},
+            {"pd_l1_cps", "braf_v600", "hla_a02", "mage_a4", "early_relapse"},
+        ),
         ({"cancer_type": "cutaneous_melanoma"}, {"braf_v600", "tmb_status"}, {"pd_l1_tps", "egfr_status", "hla_a02"}),
         ({"cancer_type": "synovial_sarcoma"}, {"hla_a02", "mage_a4"}, {"braf_v600", "pd_l1_cps"}),
         ({"cancer_type": "uveal_melanoma"}, {"hla_a02"}, {"mage_a4", "braf_v600"}),
@@ -21,7 +25,11 @@ from questionnaire import active_sections, next_section, previous_section, progr
         ({"cancer_type": "bladder_nmibc"}, {"bladder_cis"}, {"castration_resistant"}),
         ({"organ_transplant": "yes"}, {"organ_transplant_which"}, set()),
         ({"organ_transplant": "no"}, set(), {"organ_transplant_which"}),
-        ({"prior_treatments": ["allogeneic_transplant"]}, {"graft_versus_host", "donor_available", "prior_lines"}, set()),
+        (
+            {"prior_treatments": ["allogeneic_transplant"]},
+            {"graft_versus_host", "donor_available", "prior_lines"},
+            set(),
+        ),
         ({"prior_treatments": ["none"]}, set(), {"prior_lines", "graft_versus_host", "prior_severe_irae"}),
         ({"prior_treatments": ["anti_pd1_pdl1"]}, {"prior_severe_irae"}, set()),
         ({"current_immunotherapy": ["checkpoint_inhibitor"]}, {"current_symptoms", "prior_severe_irae"}, set()),

@@ -4,6 +4,7 @@ The doors: the Answers model, the resume upload, the CLI (`summary` JSON and `ba
 comes in, the answer is a result or specific messages, never a traceback, never lost good answers,
 never a spreadsheet formula on export.
 """
+
 import csv
 import io
 import json
@@ -24,17 +25,56 @@ IDS = [q.id for q in QUESTIONS]
 MAX_MESSAGE = 400  # the longest fixed text (no option ids any more) plus a short quote of what was sent
 
 ADVERSARIAL_TEXT = [
-    "=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1",
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "**bold** [x](javascript:alert(1))", ":red[hi] $x^2$",
-    "\x00\x07\x1b[31m", "\u202eevil\u202c", "\ufeff", "🧬" * 50, "1e400", "-1e400", "NaN", "inf", "0x10", "１２", " 42 ", "unknown", "I don't know", "yes", "true", "", " ", ";;;", "'",
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1",
+    "\r=1",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "**bold** [x](javascript:alert(1))",
+    ":red[hi] $x^2$",
+    "\x00\x07\x1b[31m",
+    "\u202eevil\u202c",
+    "\ufeff",
+    "🧬" * 50,
+    "1e400",
+    "-1e400",
+    "NaN",
+    "inf",
+    "0x10",
+    "１２",
+    " 42 ",
+    "unknown",
+    "I don't know",
+    "yes",
+    "true",
+    "",
+    " ",
+    ";;;",
+    "'",
 ]
 # Built lazily so that a failing example's printout stays readable.
 long_texts = st.builds(lambda n, ch: ch * n, st.sampled_from([121, 5_000, 100_000]), st.sampled_from("a9<"))
-huge_numbers = st.builds(lambda sign, digits: sign * 10**digits, st.sampled_from([1, -1]), st.sampled_from([20, 308, 400]))
-json_scalars = (st.none() | st.booleans() | st.integers() | huge_numbers | st.floats(allow_nan=True, allow_infinity=True)
-                | st.text(max_size=60) | st.sampled_from(ADVERSARIAL_TEXT) | long_texts)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                           max_leaves=12)
+huge_numbers = st.builds(
+    lambda sign, digits: sign * 10**digits, st.sampled_from([1, -1]), st.sampled_from([20, 308, 400])
+)
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | huge_numbers
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=60)
+    | st.sampled_from(ADVERSARIAL_TEXT)
+    | long_texts
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 def option_or_noise(question):
@@ -44,10 +84,13 @@ def option_or_noise(question):
     return plain | st.lists(plain, max_size=3) | json_values
 
 
-answer_dicts = st.dictionaries(st.sampled_from(IDS) | st.text(max_size=20), json_values, max_size=12) | st.fixed_dictionaries(
-    {}, optional={q.id: option_or_noise(q) for q in QUESTIONS})
+answer_dicts = st.dictionaries(
+    st.sampled_from(IDS) | st.text(max_size=20), json_values, max_size=12
+) | st.fixed_dictionaries({}, optional={q.id: option_or_noise(q) for q in QUESTIONS})
 
-FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @FUZZ
@@ -70,8 +113,11 @@ def test_answers_model_never_crashes_and_keeps_every_good_answer(data):
 
 
 @FUZZ
-@given(st.binary(max_size=3000) | json_values.map(lambda v: json.dumps({"answers": v} if isinstance(v, dict) else v).encode())
-       | answer_dicts.map(lambda d: json.dumps({"answers": d}, default=str).encode(errors="surrogatepass")))
+@given(
+    st.binary(max_size=3000)
+    | json_values.map(lambda v: json.dumps({"answers": v} if isinstance(v, dict) else v).encode())
+    | answer_dicts.map(lambda d: json.dumps({"answers": d}, default=str).encode(errors="surrogatepass"))
+)
 def test_resume_upload_is_all_or_nothing_with_readable_reasons(data):
     answers, problems = check_resume_file(data)
     if problems:
@@ -104,12 +150,16 @@ def run_cli(*argv):
 def _template_rows():
     _, text, _ = run_cli("template")
     header, example = list(csv.reader(io.StringIO(text)))
-    return header, dict(zip(header, example))
+    return header, dict(zip(header, example, strict=True))
 
 
 HEADER, EXAMPLE = _template_rows()
-cells = st.sampled_from(ADVERSARIAL_TEXT) | long_texts | st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
-    [o for q in QUESTIONS for o in q.option_ids])
+cells = (
+    st.sampled_from(ADVERSARIAL_TEXT)
+    | long_texts
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.sampled_from([o for q in QUESTIONS for o in q.option_ids])
+)
 
 
 def _formula_like(cell: str) -> bool:
@@ -121,7 +171,9 @@ def _formula_like(cell: str) -> bool:
         return True
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.dictionaries(st.sampled_from(HEADER), cells, max_size=6), min_size=1, max_size=4))
 def test_batch_csv_fuzz_gives_one_result_row_each_and_no_formulas(tmp_path_factory, changes):
     folder = tmp_path_factory.mktemp("batch")
@@ -172,7 +224,11 @@ def _intake(rows) -> str:
 def test_cli_ten_megabyte_files(tmp_path):
     # Just under the 10 MB limit: 900 rows, each with an over-long free-text cell and a formula label.
     near_limit = tmp_path / "near.csv"
-    row = EXAMPLE | {"label": '=HYPERLINK("http://evil.example")', "cancer_type": "other", "cancer_type_other": "x" * 11_000}
+    row = EXAMPLE | {
+        "label": '=HYPERLINK("http://evil.example")',
+        "cancer_type": "other",
+        "cancer_type_other": "x" * 11_000,
+    }
     near_limit.write_text(_intake([row] * 900))
     assert 9 * 1024 * 1024 < near_limit.stat().st_size < 10 * 1024 * 1024
     code, _, err = run_cli("batch", str(near_limit), "--out", str(tmp_path / "out"))

@@ -4,6 +4,7 @@ Urgent panel on the step where a warning sign is chosen, lists that pick only wh
 that open at the top with focus on the new heading, and the forgiving parts (confirm before clearing,
 uploads cleared). Screenshots go to $SCREENSHOT_DIR (default: a temporary folder).
 """
+
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,6 @@ pytestmark = requires_chromium
 TREATMENTS = "Which treatments have you had for this cancer? Choose all that apply."
 IMMUNOTHERAPY = "Are you having immunotherapy now, or did you have it in the last 12 months?"
 SYMPTOMS = "Do you have any of these now? Choose all that apply."
-
-
 
 
 def _chips(page, question: str) -> list[str]:
@@ -57,11 +56,14 @@ def test_choosing_a_warning_sign_shows_the_urgent_panel_on_that_step(server, bro
     page.close()
 
 
-@pytest.mark.parametrize("question, typed, expected", [
-    (TREATMENTS, "Rituximab", ["Rituximab or obinutuzumab"]),
-    (TREATMENTS, "Daratumumab", ["Daratumumab or isatuximab"]),
-    (IMMUNOTHERAPY, "No", ["No"]),
-])
+@pytest.mark.parametrize(
+    "question, typed, expected",
+    [
+        (TREATMENTS, "Rituximab", ["Rituximab or obinutuzumab"]),
+        (TREATMENTS, "Daratumumab", ["Daratumumab or isatuximab"]),
+        (IMMUNOTHERAPY, "No", ["No"]),
+    ],
+)
 def test_typing_then_enter_picks_only_the_highlighted_option(server, browser, question, typed, expected):
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     _to_treatments(page, server, cancer="Multiple")
@@ -130,7 +132,10 @@ def test_no_leave_warning_once_the_answers_are_saved(server, browser):
     wait_idle(page)
     with page.expect_download() as saved:
         page.get_by_role("button", name="Save my answers to continue later").click()
-    assert saved.value.suggested_filename.startswith("immunoprep-answers-") and '"age": 61' in Path(saved.value.path()).read_text()
+    assert (
+        saved.value.suggested_filename.startswith("immunoprep-answers-")
+        and '"age": 61' in Path(saved.value.path()).read_text()
+    )
     wait_idle(page)
     warnings = []
     page.on("dialog", lambda dialog: (warnings.append(dialog.type), dialog.accept()))
@@ -140,7 +145,9 @@ def test_no_leave_warning_once_the_answers_are_saved(server, browser):
     page.close()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
 def test_the_summary_opens_with_the_urgent_box_in_view(server, browser, shots, viewport):
     page = browser.new_page(viewport=viewport)
     _to_treatments(page, server)
@@ -148,7 +155,9 @@ def test_the_summary_opens_with_the_urgent_box_in_view(server, browser, shots, v
     choose_many(page, SYMPTOMS, "diarrhoea")
     page.locator("[data-testid=stMain]").evaluate("main => main.scrollTop = 5000")
     if viewport["width"] < 500:  # on a phone the sidebar is behind its button
-        page.get_by_role("button", name="Open sidebar").or_(page.locator("[data-testid=stExpandSidebarButton]")).first.click()
+        page.get_by_role("button", name="Open sidebar").or_(
+            page.locator("[data-testid=stExpandSidebarButton]")
+        ).first.click()
         wait_idle(page)
     page.get_by_role("button", name="Skip to summary").click()
     wait_idle(page)
@@ -192,11 +201,17 @@ def test_new_patient_asks_first_and_clears_the_uploaded_file(server, browser, tm
     page.close()
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("immunoprep-result-2026-11-23.json", b'{"tool": {"name": "ImmunoPrep"}, "categories": []}',
-     "This looks like your summary file, not your answers file"),
-    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "This is a picture, not an answers file"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "immunoprep-result-2026-11-23.json",
+            b'{"tool": {"name": "ImmunoPrep"}, "categories": []}',
+            "This looks like your summary file, not your answers file",
+        ),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "This is a picture, not an answers file"),
+    ],
+)
 def test_a_wrong_file_gets_plain_words(server, browser, tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
@@ -255,7 +270,11 @@ def test_keyboard_only_patient_journey_to_the_pdf(server, browser, shots):
     while not page.get_by_role("heading", name="Check your answers", level=2).count():
         _tab_to(page, "Next", presses)
         _key(page, "Enter", presses)
-    for answer in ("58 years", "Large B-cell lymphoma (for example DLBCL)", "It did not respond, or grew during treatment"):
+    for answer in (
+        "58 years",
+        "Large B-cell lymphoma (for example DLBCL)",
+        "It did not respond, or grew during treatment",
+    ):
         expect(page.get_by_role("cell", name=answer)).to_be_visible()
     _tab_to(page, "See my summary", presses)
     _key(page, "Enter", presses)

@@ -4,6 +4,7 @@ Each session walks the whole patient journey with different answers and must see
 answers and exactly its own levels (checked against rules.assess) and PDF; two more sessions drop
 out mid-walkthrough; afterwards a new session must still work and the server must be healthy.
 """
+
 import json
 import os
 import subprocess
@@ -17,9 +18,14 @@ pytestmark = requires_chromium
 def test_three_concurrent_walkthroughs_and_one_dropped_session(tmp_path):
     # Three at once on a 2-core CI machine already interleave runs on the server; `make load` runs 20.
     out = tmp_path / "load.json"
-    run = subprocess.run([sys.executable, "-m", "bench.load", "--sessions", "3", "--drops", "1", "--limit", "420",
-                          "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                         env={**os.environ, "LOAD_LOG_DIR": str(tmp_path)})
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--sessions", "3", "--drops", "1", "--limit", "420", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "LOAD_LOG_DIR": str(tmp_path)},
+    )
     assert out.exists(), run.stdout[-2000:] + run.stderr[-2000:]
     result = json.loads(out.read_text())
     assert result["problems"] == {}, result["problems"]

@@ -1,4 +1,5 @@
 """Lab values as printed on the report, in the app (AppTest): patients type what they read, nurses are asked."""
+
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ def test_patient_types_the_result_as_printed_and_sees_the_ratio(patient):
 
 
 def test_patient_lab_question_has_no_uln_words(patient):
-    shown = [b.label for b in patient.text_input] + [r.label for r in patient.radio] + [m.value for m in patient.markdown]
+    shown = (
+        [b.label for b in patient.text_input] + [r.label for r in patient.radio] + [m.value for m in patient.markdown]
+    )
     assert "Bilirubin result, as printed" in shown and "Top of the normal range" in shown
     assert not [text for text in shown if "ULN" in text], shown
     assert list(patient.radio(key=BILI + "_unit").options) == ["µmol/L", "mg/dL"]

@@ -1,4 +1,6 @@
 """The PDF summary: sections, levels, urgent box, disclaimer, footer, Unicode — and it renders."""
+
+import io
 import shutil
 import statistics
 import subprocess
@@ -6,21 +8,35 @@ from dataclasses import dataclass
 
 import pytest
 from pypdf import PdfReader
-import io
 
 from questionnaire import Answers
 from reports.pdf import LARGE_PRINT, NORMAL_PRINT, build_pdf, clean_label, default_paper
-from rules import load_rulebook
-from rules import assess
+from rules import assess, load_rulebook
 
 RULEBOOK = load_rulebook()
 
 URGENT_FOOTER = RULEBOOK.content.urgent["call_team_now"].footer
 URGENT_TITLE = "URGENT: Call your cancer care team now"
 
-URGENT = Answers(cancer_type="dlbcl", disease_course="refractory", prior_treatments=["chemotherapy_other", "anti_cd20"],
-                 prior_lines=2, ecog="1", lvef_percent=40, age=60, current_immunotherapy=["car_t"], current_symptoms=["fever"])
-TYPICAL = Answers(cancer_type="nsclc", stage="metastatic", pd_l1_tps="50_plus", egfr_status="negative", alk_status="negative", ecog="1")
+URGENT = Answers(
+    cancer_type="dlbcl",
+    disease_course="refractory",
+    prior_treatments=["chemotherapy_other", "anti_cd20"],
+    prior_lines=2,
+    ecog="1",
+    lvef_percent=40,
+    age=60,
+    current_immunotherapy=["car_t"],
+    current_symptoms=["fever"],
+)
+TYPICAL = Answers(
+    cancer_type="nsclc",
+    stage="metastatic",
+    pd_l1_tps="50_plus",
+    egfr_status="negative",
+    alk_status="negative",
+    ecog="1",
+)
 
 
 def _text(pdf: bytes) -> tuple[str, int]:
@@ -35,9 +51,18 @@ def urgent_pdf():
 
 def test_pdf_has_every_section(urgent_pdf):
     text, pages = _text(urgent_pdf)
-    for heading in ("Preparing for your appointment", "Your answers at a glance", "Commonly considered",
-                    "Not typical for this situation", "What may affect suitability", "Tests and information that would help",
-                    "Questions to ask", "Words used in this summary", "Sources", "Please remember"):
+    for heading in (
+        "Preparing for your appointment",
+        "Your answers at a glance",
+        "Commonly considered",
+        "Not typical for this situation",
+        "What may affect suitability",
+        "Tests and information that would help",
+        "Questions to ask",
+        "Words used in this summary",
+        "Sources",
+        "Please remember",
+    ):
         assert heading in text, heading
     assert 2 <= pages <= 6
 
@@ -57,10 +82,16 @@ def test_urgent_box_only_when_urgent(urgent_pdf):
 
 
 def test_emergency_box_comes_first():
-    answers = Answers(cancer_type="kidney", current_immunotherapy=["checkpoint_inhibitor"], current_symptoms=["collapse", "diarrhoea"])
+    answers = Answers(
+        cancer_type="kidney", current_immunotherapy=["checkpoint_inhibitor"], current_symptoms=["collapse", "diarrhoea"]
+    )
     text = " ".join(_text(build_pdf(assess(answers), answers))[0].split())
-    assert text.index("URGENT: Call 911 now") < text.index("You chose: Fainting or collapse") < text.index(
-        "URGENT: Call your cancer care team now") < text.index("You chose: Any new diarrhoea")
+    assert (
+        text.index("URGENT: Call 911 now")
+        < text.index("You chose: Fainting or collapse")
+        < text.index("URGENT: Call your cancer care team now")
+        < text.index("You chose: Any new diarrhoea")
+    )
 
 
 def test_disclaimer_and_footer_on_every_page(urgent_pdf):
@@ -101,7 +132,9 @@ def test_every_page_renders_with_pdftoppm(urgent_pdf, tmp_path):
     assert shutil.which("pdftoppm"), "poppler-utils must be installed (make test installs it)"
     source = tmp_path / "summary.pdf"
     source.write_bytes(urgent_pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / "page")], check=True, capture_output=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / "page")], check=True, capture_output=True
+    )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(PdfReader(io.BytesIO(urgent_pdf)).pages)
     assert all(page.stat().st_size > 1000 for page in pages)
@@ -111,9 +144,18 @@ def test_every_page_renders_with_pdftoppm(urgent_pdf, tmp_path):
 
 MM = 72 / 25.4  # PDF points per millimetre
 TABLE_HEADING, SOURCES_HEADING = "Your answers at a glance", "Sources"
-HEADINGS = {"Your answers at a glance", "Commonly considered", "May be considered", "Not typical for this situation",
-            "What may affect suitability", "Tests and information that would help", "Questions to ask",
-            "Words used in this summary", "Sources", "Please remember"}
+HEADINGS = {
+    "Your answers at a glance",
+    "Commonly considered",
+    "May be considered",
+    "Not typical for this situation",
+    "What may affect suitability",
+    "Tests and information that would help",
+    "Questions to ask",
+    "Words used in this summary",
+    "Sources",
+    "Please remember",
+}
 
 
 @dataclass(frozen=True)
@@ -199,7 +241,9 @@ def test_large_print_has_the_same_words_on_more_pages(urgent_pdf, large_pdf):
 def _long_urgent(count: int):
     """The URGENT assessment with `count` one-line warning signs: a box taller than the rest of page 1."""
     result = assess(URGENT)
-    extra = [result.urgent[0].model_copy(update={"text": f"Test warning sign {n}: call your team."}) for n in range(count)]
+    extra = [
+        result.urgent[0].model_copy(update={"text": f"Test warning sign {n}: call your team."}) for n in range(count)
+    ]
     return result.model_copy(update={"urgent": result.urgent + extra})
 
 
@@ -212,8 +256,11 @@ def test_a_long_urgent_box_is_framed_on_every_page_it_crosses(large_print):
     assert len(boxed) == 40 + 2
     for page in pages:
         inside = [r for r in boxed if r.page == page]
-        assert any(all(x0 < r.x and y0 < r.y - 0.3 * r.size and r.y + 0.9 * r.size < y1 for r in inside)
-                   for number, x0, y0, x1, y1 in frames if number == page), f"unframed urgent text on page {page}"
+        assert any(
+            all(x0 < r.x and y0 < r.y - 0.3 * r.size and r.y + 0.9 * r.size < y1 for r in inside)
+            for number, x0, y0, x1, y1 in frames
+            if number == page
+        ), f"unframed urgent text on page {page}"
 
 
 def test_a_short_urgent_box_is_one_frame_around_its_text(urgent_pdf):
@@ -228,5 +275,7 @@ def test_a_short_urgent_box_is_one_frame_around_its_text(urgent_pdf):
 def test_large_print_renders(large_pdf, tmp_path):
     source = tmp_path / "large.pdf"
     source.write_bytes(large_pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / "page")], check=True, capture_output=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / "page")], check=True, capture_output=True
+    )
     assert len(list(tmp_path.glob("page-*.png"))) == len(PdfReader(io.BytesIO(large_pdf)).pages)

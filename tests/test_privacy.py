@@ -1,10 +1,9 @@
 """Privacy: a full walkthrough writes no files and logs none of the answers; stats stay off."""
-import os
+
 import time
 import tomllib
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser import ROOT, fill, launch, open_tab, pick, requires_chromium, streamlit_server, wait_idle

@@ -1,4 +1,5 @@
 """Property-based: any valid answers give a complete, deterministic, explained assessment."""
+
 import random
 
 from hypothesis import HealthCheck, given, settings

@@ -4,6 +4,7 @@ Question wording and help count as much as results. Answer options are checked w
 sentence (10 words or more): on a two-word name such as "Follicular lymphoma" the formula only
 counts syllables, and a cancer or drug must keep its own name.
 """
+
 import pytest
 import textstat
 

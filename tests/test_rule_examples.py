@@ -1,4 +1,5 @@
 """The worked examples in rules/examples/*.yaml, one test each (`python -m rules` runs them too)."""
+
 import pytest
 
 from rules import assess
@@ -31,4 +32,5 @@ def test_a_wrong_expectation_is_reported_with_what_happened():
 
 def assess_levels(example):
     from questionnaire import Answers
+
     return assess(Answers.model_validate(example.case["answers"])).levels()

@@ -1,5 +1,6 @@
 """No rule or content text tells a person they are, or are not, eligible: reasons describe approvals
 and situations, and the care team decides (clinical review finding 21)."""
+
 import re
 
 import pytest
@@ -36,7 +37,14 @@ def test_no_eligibility_wording(where, text):
     assert not found, f"{where}: '{found.group(0)}' reads as a decision about the person: {text}"
 
 
-@pytest.mark.parametrize("phrase", ["Your tests show HLA-A*02:01.", "Afami-cel is an approved option now.",
-                                    "You are eligible for CAR T.", "This treatment fits you."])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Your tests show HLA-A*02:01.",
+        "Afami-cel is an approved option now.",
+        "You are eligible for CAR T.",
+        "This treatment fits you.",
+    ],
+)
 def test_the_check_catches_eligibility_phrasing(phrase):
     assert ELIGIBILITY.search(phrase)

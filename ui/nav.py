@@ -10,6 +10,7 @@
 Streamlit re-runs a script in st.html only when its text changes, so each script carries the
 navigation serial (or the warning flag) it acts on, and guards itself against running twice.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,8 +82,10 @@ def warn_before_leaving(unsaved: bool) -> None:
     st.html(_LEAVE_JS % {"unsaved": json.dumps(unsaved)}, unsafe_allow_javascript=True)
 
 
-RELOADED = ("The page was reloaded, so your answers were cleared (they are never kept on the server). "
-            "If you saved an answers file, open “Continue with saved answers” to load it.")
+RELOADED = (
+    "The page was reloaded, so your answers were cleared (they are never kept on the server). "
+    "If you saved an answers file, open “Continue with saved answers” to load it."
+)
 
 
 def sync_url(steps_for_role) -> None:

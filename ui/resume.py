@@ -1,4 +1,5 @@
 """Continue from a saved answers file (ImmunoPrep's own, or a FHIR QuestionnaireResponse)."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -30,16 +31,23 @@ def _load(answers: dict, location: str) -> None:
 def resume_uploader(location: str) -> None:
     # The key changes on "New patient": that is what clears the file from the browser too.
     key = f"resume_{location}_{st.session_state.get('uploads_serial', 0)}"
-    upload = st.file_uploader("Continue from a saved answers file (immunoprep-answers-….json, up to 100 KB)",
-                              type=None, key=key, help="Use the answers file you saved earlier.")
+    upload = st.file_uploader(
+        "Continue from a saved answers file (immunoprep-answers-….json, up to 100 KB)",
+        type=None,
+        key=key,
+        help="Use the answers file you saved earlier.",
+    )
     if upload is None:
         return
     answers, problems = check_resume_file(upload.getvalue(), upload.name)
     if problems:
-        st.error("That file could not be used, so nothing was changed:\n\n" +
-                 "\n".join(f"- {md_escape(p)}" for p in problems[:10]))
+        st.error(
+            "That file could not be used, so nothing was changed:\n\n"
+            + "\n".join(f"- {md_escape(p)}" for p in problems[:10])
+        )
         return
     given = answers.given()
     st.success(f"Found {len(given)} answers in the file.")
-    st.button("Load these answers", key=f"resume_apply_{location}", type="primary", on_click=_load,
-              args=(given, location))
+    st.button(
+        "Load these answers", key=f"resume_apply_{location}", type="primary", on_click=_load, args=(given, location)
+    )

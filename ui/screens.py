@@ -1,4 +1,5 @@
 """The questionnaire screens: start, a patient step, review and the nurse form. UI only."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -42,8 +43,10 @@ def confirm_clear_dialog() -> None:
     title = f"Clear all {count} answers?" if count != 1 else "Clear your 1 answer?"
 
     def body() -> None:
-        st.markdown("This removes every answer, the summary and any file you loaded from this page. "
-                    "It cannot be undone. If you want to keep them, save your answers first.")
+        st.markdown(
+            "This removes every answer, the summary and any file you loaded from this page. "
+            "It cannot be undone. If you want to keep them, save your answers first."
+        )
         yes, no = st.columns(2)
         # A dialog closes only when the app reruns from inside it (Streamlit's documented way).
         if yes.button("Yes, clear everything", type="primary", key="confirm_clear_yes", use_container_width=True):
@@ -64,12 +67,20 @@ def start() -> None:
         "(about 10 minutes). You will get a summary to print and bring to your doctor: which kinds of "
         "immunotherapy are often talked about for situations like yours, why, and what to ask."
     )
-    st.info("This is education, not medical advice. It does not decide whether you can have any treatment. "
-            "Nothing you type is stored: it disappears when you close this page.", icon="ℹ️")
+    st.info(
+        "This is education, not medical advice. It does not decide whether you can have any treatment. "
+        "Nothing you type is stored: it disappears when you close this page.",
+        icon="ℹ️",
+    )
     st.header("Who is answering?", divider="gray", anchor=False)
     left, right = st.columns(2)
-    left.button("I am a patient or family member", type="primary", use_container_width=True,
-                on_click=_start_as, args=("patient",))
+    left.button(
+        "I am a patient or family member",
+        type="primary",
+        use_container_width=True,
+        on_click=_start_as,
+        args=("patient",),
+    )
     right.button("I am a nurse or clinician", use_container_width=True, on_click=_start_as, args=("nurse",))
     with st.expander("Continue with saved answers"):
         resume_uploader("start")
@@ -112,8 +123,14 @@ def patient_step(section_id: str) -> None:
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
     back.button("← Back", use_container_width=True, key=f"back_{section_id}", on_click=_go_back, args=(section_id,))
-    forward.button("Next →", type="primary", use_container_width=True, key=f"next_{section_id}",
-                   on_click=_go_next, args=(section_id,))
+    forward.button(
+        "Next →",
+        type="primary",
+        use_container_width=True,
+        key=f"next_{section_id}",
+        on_click=_go_next,
+        args=(section_id,),
+    )
     if answers:
         save_answers_button(Answers.model_validate(answers), f"save_{section_id}")
 
@@ -146,13 +163,26 @@ def review() -> None:
             st.table({"Question": [q.label for q, _ in mine], "Your answer": [t for _, t in mine]})
         else:
             st.caption("No answers in this part.")
-        st.button(f"Change “{section.title['patient']}”", key=f"change_{section.id}", on_click=state.go, args=(section.id,))
+        st.button(
+            f"Change “{section.title['patient']}”", key=f"change_{section.id}", on_click=state.go, args=(section.id,)
+        )
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
-    back.button("← Back", use_container_width=True, key="back_review", on_click=state.go,
-                args=(steps[-2] if len(steps) > 1 else "start",))
-    forward.button("See my summary →", type="primary", use_container_width=True, key="to_results",
-                   on_click=state.go, args=("results",))
+    back.button(
+        "← Back",
+        use_container_width=True,
+        key="back_review",
+        on_click=state.go,
+        args=(steps[-2] if len(steps) > 1 else "start",),
+    )
+    forward.button(
+        "See my summary →",
+        type="primary",
+        use_container_width=True,
+        key="to_results",
+        on_click=state.go,
+        args=("results",),
+    )
     if answers:
         save_answers_button(given, "save_review")
 
@@ -177,9 +207,14 @@ def nurse_form() -> None:
     sections = active_sections(answers)
     labels = {s.id: _tab_label(s, answers) for s in sections}
     open_section = st.session_state.get("nurse_tab_section")
-    tabs = st.tabs(list(labels.values()), key="nurse_tab", on_change=_remember_tab, args=(labels,),
-                   default=labels.get(open_section))
-    for tab, section in zip(tabs, sections):
+    tabs = st.tabs(
+        list(labels.values()),
+        key="nurse_tab",
+        on_change=_remember_tab,
+        args=(labels,),
+        default=labels.get(open_section),
+    )
+    for tab, section in zip(tabs, sections, strict=True):
         with tab:
             _questions_with_urgent_panel(visible_in_section(section.id, answers), "nurse")
     done = progress(answers)
@@ -187,5 +222,3 @@ def nurse_form() -> None:
     st.button("Show summary →", type="primary", key="to_results_nurse", on_click=state.go, args=("results",))
     if answers:
         save_answers_button(Answers.model_validate(answers), "save_nurse", st.session_state.get("label") or "")
-
-

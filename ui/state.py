@@ -3,6 +3,7 @@
 Answers live in our own dict, not in widget state: Streamlit deletes the state of widgets that are
 not rendered in a run, so moving between steps would otherwise lose answers.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,15 +12,37 @@ import streamlit as st
 
 from questionnaire import validate_answers
 
-KEYS = ("role", "step", "answers", "errors", "label", "show_rule_ids", "pdf_cache", "notice", "saved_answers",
-        "nurse_tab", "nurse_tab_section")
+KEYS = (
+    "role",
+    "step",
+    "answers",
+    "errors",
+    "label",
+    "show_rule_ids",
+    "pdf_cache",
+    "notice",
+    "saved_answers",
+    "nurse_tab",
+    "nurse_tab_section",
+)
 WIDGET_PREFIX = "q_"
 
 
 def init() -> None:
-    defaults = {"role": None, "step": "start", "answers": {}, "errors": {}, "label": "", "show_rule_ids": False,
-                "pdf_cache": None, "notice": None, "saved_answers": None, "nav_serial": 0, "nav_from_sidebar": False,
-                "uploads_serial": 0}
+    defaults = {
+        "role": None,
+        "step": "start",
+        "answers": {},
+        "errors": {},
+        "label": "",
+        "show_rule_ids": False,
+        "pdf_cache": None,
+        "notice": None,
+        "saved_answers": None,
+        "nav_serial": 0,
+        "nav_from_sidebar": False,
+        "uploads_serial": 0,
+    }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
 
@@ -66,7 +89,7 @@ def replace_answers(new: dict[str, Any]) -> None:
 
 
 def clear_widgets() -> None:
-    for key in [k for k in st.session_state.keys() if str(k).startswith(WIDGET_PREFIX)]:
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
         del st.session_state[key]
 
 
@@ -77,7 +100,7 @@ def new_patient() -> None:
     clear_widgets()
     for key in KEYS:
         st.session_state.pop(key, None)
-    for key in [k for k in st.session_state.keys() if str(k).startswith("resume_")]:
+    for key in [k for k in st.session_state if str(k).startswith("resume_")]:
         del st.session_state[key]
     init()
     # A file uploader keeps its file in the browser until it is drawn under a new key.

@@ -5,6 +5,7 @@ field, so the focus rules below key on that attribute as well as on `:focus-visi
 Colours (on the page background #fbfbf8): text #1b1f23 15.9:1, captions #4f5357 7.5:1,
 focus ring #0b3a5a 11.5:1 (2 px off the control) with a white halo, so the ring stays 3:1 on the blue primary buttons too.
 """
+
 import streamlit as st
 
 FOCUS = "#0b3a5a"

@@ -1,5 +1,6 @@
 """The summary page: the urgent panel first, PDF and Print at the top, then each kind of
 immunotherapy by level, tests that would help, questions to ask, and the downloads for clinics."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,16 @@ import logging
 import streamlit as st
 
 from questionnaire import Answers, load_definition
-from reports import (assessment_json, build_pdf, describe_failure, download_name, questionnaire_response, results_csv,
-                     saved_answers_json, summary_row)
+from reports import (
+    assessment_json,
+    build_pdf,
+    describe_failure,
+    download_name,
+    questionnaire_response,
+    results_csv,
+    saved_answers_json,
+    summary_row,
+)
 from rules import LEVEL_LABELS, LEVELS, Assessment, RuleEngineError, assess, load_rulebook
 
 from . import nav, state, urgent
@@ -34,7 +43,9 @@ def _rule_tag(rule_id: str, show_rules: bool) -> str:
 
 
 def _category_block(category, show_rules: bool, labels: dict[str, str]) -> None:
-    with st.expander(f"{LEVEL_MARK[category.level]} {category.title}", expanded=category.level == "commonly_considered"):
+    with st.expander(
+        f"{LEVEL_MARK[category.level]} {category.title}", expanded=category.level == "commonly_considered"
+    ):
         st.markdown(md_escape(category.summary))
         st.markdown("**Why it appears**")
         for reason in category.reasons:
@@ -72,9 +83,15 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
     pdf = _pdf(answers, assessment, label, large)
     left, right = st.columns([3, 2], vertical_alignment="center")
     if pdf:
-        left.download_button("Download the PDF to bring to your doctor" + (" (large print)" if large else ""), pdf,
-                             file_name=download_name("summary", label, today), mime="application/pdf",
-                             type="primary", key="dl_pdf", use_container_width=True)
+        left.download_button(
+            "Download the PDF to bring to your doctor" + (" (large print)" if large else ""),
+            pdf,
+            file_name=download_name("summary", label, today),
+            mime="application/pdf",
+            type="primary",
+            key="dl_pdf",
+            use_container_width=True,
+        )
     else:
         left.error("Sorry, the PDF could not be made. You can print this page instead.", icon="⚠️")
         left.button("Try the PDF again", key="retry_pdf")
@@ -84,27 +101,52 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
 
 def save_answers_button(answers: Answers, key: str, label: str = "") -> None:
     """'Save my answers to continue later': on every step, so nobody has to reach the end to keep them."""
-    st.download_button("Save my answers to continue later", saved_answers_json(answers), icon=":material/save:",
-                       file_name=download_name("answers", label, dt.date.today()), mime="application/json",
-                       key=key, on_click=state.mark_saved,
-                       help="Downloads a small file to your device. Nothing is kept on our server.")
+    st.download_button(
+        "Save my answers to continue later",
+        saved_answers_json(answers),
+        icon=":material/save:",
+        file_name=download_name("answers", label, dt.date.today()),
+        mime="application/json",
+        key=key,
+        on_click=state.mark_saved,
+        help="Downloads a small file to your device. Nothing is kept on our server.",
+    )
 
 
 def _more_downloads(answers: Answers, assessment: Assessment, label: str, today: dt.date) -> None:
     with st.expander("More downloads (for clinics)"):
         save_answers_button(answers, "dl_answers", label)
-        st.download_button("Result (JSON)", assessment_json(assessment), file_name=download_name("result", label, today, "json"),
-                           mime="application/json", key="dl_result_json")
-        st.download_button("Result (CSV)", results_csv([summary_row(answers, assessment, label)]),
-                           file_name=download_name("result", label, today, "csv"), mime="text/csv", key="dl_result_csv")
-        st.download_button("FHIR QuestionnaireResponse", json.dumps(questionnaire_response(answers), indent=2),
-                           file_name=download_name("fhir", label, today), mime="application/fhir+json", key="dl_fhir")
+        st.download_button(
+            "Result (JSON)",
+            assessment_json(assessment),
+            file_name=download_name("result", label, today, "json"),
+            mime="application/json",
+            key="dl_result_json",
+        )
+        st.download_button(
+            "Result (CSV)",
+            results_csv([summary_row(answers, assessment, label)]),
+            file_name=download_name("result", label, today, "csv"),
+            mime="text/csv",
+            key="dl_result_csv",
+        )
+        st.download_button(
+            "FHIR QuestionnaireResponse",
+            json.dumps(questionnaire_response(answers), indent=2),
+            file_name=download_name("fhir", label, today),
+            mime="application/fhir+json",
+            key="dl_fhir",
+        )
 
 
 def results() -> None:
     audience = "nurse" if st.session_state.get("role") == "nurse" else "patient"
-    st.button("← Back to the questions", key="back_to_questions", on_click=state.go,
-              args=("nurse" if audience == "nurse" else "review",))
+    st.button(
+        "← Back to the questions",
+        key="back_to_questions",
+        on_click=state.go,
+        args=("nurse" if audience == "nurse" else "review",),
+    )
     answers = Answers.model_validate(state.answers())
     title = "Your summary" if audience == "patient" else "Summary"
     st.header(title, anchor=False)
@@ -113,8 +155,11 @@ def results() -> None:
         assessment = assess(answers)
     except RuleEngineError as error:
         _log_failure("assessment", error)
-        st.error("Sorry, the summary could not be made this time. Your answers are still here. "
-                 "Please try again. If it keeps happening, tell the staff who run this tool.", icon="⚠️")
+        st.error(
+            "Sorry, the summary could not be made this time. Your answers are still here. "
+            "Please try again. If it keeps happening, tell the staff who run this tool.",
+            icon="⚠️",
+        )
         st.button("Try again", key="retry_results", type="primary")
         return
     urgent.show(assessment, audience)
@@ -138,5 +183,7 @@ def results() -> None:
     for number, question in enumerate(assessment.questions_to_ask, 1):
         st.markdown(f"{number}. {md_escape(question)}")
     _more_downloads(answers, assessment, label, today)
-    st.caption(f"{assessment.tool.name} {assessment.tool.version} · rules {assessment.tool.rules_version}, "
-               f"reviewed {assessment.tool.rules_reviewed}")
+    st.caption(
+        f"{assessment.tool.name} {assessment.tool.version} · rules {assessment.tool.rules_version}, "
+        f"reviewed {assessment.tool.rules_reviewed}"
+    )

@@ -4,6 +4,7 @@ The rules decide what is urgent (rules/families/urgent.yaml); this module only d
 HTML with role="alert", so a screen reader announces it the moment it appears, and it names the
 signs the person chose, emergency tier first.
 """
+
 from __future__ import annotations
 
 import html
@@ -40,7 +41,11 @@ def panel_html(assessment: Assessment, audience: str = "patient", question: str 
         words = wording[tier]
         sign_question = next(item.question for item in items if item.tier == tier)
         named = [html.escape(option_text(sign_question, sign, audience)) for sign in signs]
-        sign_line = f'<p class="ip-signs"><strong>{html.escape(words.signs_intro)}</strong> {"; ".join(named)}</p>' if named else ""
+        sign_line = (
+            f'<p class="ip-signs"><strong>{html.escape(words.signs_intro)}</strong> {"; ".join(named)}</p>'
+            if named
+            else ""
+        )
         reasons = "".join(f"<li>{html.escape(text)}</li>" for text in texts)
         parts.append(
             f'<div class="ip-urgent-tier ip-{tier}">'

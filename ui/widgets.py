@@ -1,4 +1,5 @@
 """One Streamlit widget per question, generated from the question definition."""
+
 from __future__ import annotations
 
 import re
@@ -63,7 +64,9 @@ def _seed(question: Question) -> None:
         return
     value = state.answers().get(question.id)
     if question.type == "number":
-        st.session_state[key] = "" if value in (None, "unknown") else f"{value:g}" if isinstance(value, float) else str(value)
+        st.session_state[key] = (
+            "" if value in (None, "unknown") else f"{value:g}" if isinstance(value, float) else str(value)
+        )
         st.session_state[key + "_unknown"] = value == "unknown"
     elif question.type == "multi_choice":
         st.session_state[key] = list(value or [])
@@ -156,14 +159,20 @@ def _render_report(question: Question, label: str) -> None:
     st.markdown(f"**{md_escape(label)}**")  # its help is the "Where do I find this?" box below
     result, unit, upper = st.columns([2, 2, 2], vertical_alignment="bottom")
     with result:
-        st.text_input(f"{test} result, as printed", key=key + "_result", placeholder="for example 30",
-                      disabled=unknown, **change)
+        st.text_input(
+            f"{test} result, as printed", key=key + "_result", placeholder="for example 30", disabled=unknown, **change
+        )
     with unit:
         st.radio(f"{test} unit", report.unit_names, key=key + "_unit", horizontal=True, disabled=unknown, **change)
     with upper:
-        st.text_input("Top of the normal range", key=key + "_upper", placeholder="for example 20", disabled=unknown,
-                      help="The normal range is printed next to the result, for example 3 - 20. "
-                           "Type the higher number.", **change)
+        st.text_input(
+            "Top of the normal range",
+            key=key + "_upper",
+            placeholder="for example 20",
+            disabled=unknown,
+            help="The normal range is printed next to the result, for example 3 - 20. Type the higher number.",
+            **change,
+        )
     st.checkbox(unknown_label(question, "patient"), key=key + "_unknown", **change)
     stored = state.answers().get(question.id)
     if isinstance(stored, (int, float)) and not unknown and key + "_confirm" not in st.session_state:
@@ -187,8 +196,12 @@ def render(question: Question, audience: str = "patient") -> None:
     label = _wording(question, audience)
     help_text = question.help
     # Patients get one help control per question (the box below); nurses keep the "?" tooltip.
-    common: dict[str, Any] = {"key": key, "help": help_text if audience == "nurse" else None,
-                              "on_change": _on_change, "args": (question,)}
+    common: dict[str, Any] = {
+        "key": key,
+        "help": help_text if audience == "nurse" else None,
+        "on_change": _on_change,
+        "args": (question,),
+    }
     as_printed = question.report is not None and audience == "patient"  # lab value as on the report
     if not as_printed:
         _seed(question)
@@ -197,25 +210,46 @@ def render(question: Question, audience: str = "patient") -> None:
     elif question.type == "choice":
         many = len(question.options) > 6
         if many:
-            st.selectbox(label, question.option_ids, format_func=_option_label(question, audience),
-                         placeholder="Choose one…", **common)
+            st.selectbox(
+                label,
+                question.option_ids,
+                format_func=_option_label(question, audience),
+                placeholder="Choose one…",
+                **common,
+            )
         else:
-            st.radio(label, question.option_ids, format_func=_option_label(question, audience),
-                     horizontal=audience == "nurse", **common)
+            st.radio(
+                label,
+                question.option_ids,
+                format_func=_option_label(question, audience),
+                horizontal=audience == "nurse",
+                **common,
+            )
     elif question.type == "multi_choice":
         # No "Select all" row: typing then Enter must pick the one highlighted option, never every
         # match (it once added a drug the person never had). "contains" matching keeps typed words literal.
-        st.multiselect(label, question.option_ids, format_func=_option_label(question, audience),
-                       placeholder="Choose all that apply…", select_all=False, filter_mode="contains", wrap=True, **common)
+        st.multiselect(
+            label,
+            question.option_ids,
+            format_func=_option_label(question, audience),
+            placeholder="Choose all that apply…",
+            select_all=False,
+            filter_mode="contains",
+            wrap=True,
+            **common,
+        )
     elif question.type == "number":
         low, high = question.range
         columns = st.columns([3, 2], vertical_alignment="bottom")
         with columns[0]:
-            st.text_input(number_label(question, audience), placeholder=f"{low:g}–{high:g}",
-                          disabled=bool(st.session_state.get(key + "_unknown")), **common)
+            st.text_input(
+                number_label(question, audience),
+                placeholder=f"{low:g}–{high:g}",
+                disabled=bool(st.session_state.get(key + "_unknown")),
+                **common,
+            )
         with columns[1]:
-            st.checkbox(unknown_label(question, audience), key=key + "_unknown",
-                        on_change=_on_change, args=(question,))
+            st.checkbox(unknown_label(question, audience), key=key + "_unknown", on_change=_on_change, args=(question,))
     else:
         st.text_input(label, max_chars=question.max_length, **common)
     if audience == "patient":
