@@ -3,7 +3,7 @@
 from .answer_files import read_answers_file
 from .answers import Answers, Problem, answers_from_json, answers_schema, validate_answers
 from .conditions import holds, is_answered
-from .definition import UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
+from .definition import LANGUAGES, UNKNOWN, Definition, DefinitionError, Question, Section, load_definition
 from .display import answer_text, answered_rows, option_text
 from .flow import (
     Progress,
@@ -26,6 +26,7 @@ __all__ = [
     "answer_text",
     "answered_rows",
     "option_text",
+    "LANGUAGES",
     "UNKNOWN",
     "Definition",
     "DefinitionError",

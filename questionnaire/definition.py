@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .conditions import ConditionError, Node, Parser, UnknownName
 from .numbers import canonical_unit
+from .translation import translated
 
 DEFINITION_PATH = Path(__file__).with_name("questions.yaml")
 UNKNOWN = "unknown"
+LANGUAGES = ("en", "es")  # English is questions.yaml itself; others are overlays in i18n/<language>.yaml
 
 
 class DefinitionError(ValueError):
@@ -90,8 +92,16 @@ class Section(_Strict):
     questions: tuple[Question, ...]
 
 
+class AnswerWords(_Strict):
+    not_answered: str
+    unknown: dict[Literal["patient", "nurse"], str]
+    decimal_mark: Literal[".", ","] = "."
+
+
 class Definition(_Strict):
     version: str
+    answer_words: AnswerWords
+    unit_labels: dict[str, str] = {}  # a unit as written in questions.yaml → how this language prints it
     sections: tuple[Section, ...]
 
     @cached_property
@@ -202,7 +212,14 @@ def parse_definition(raw: Any, source: str = "<definition>") -> Definition:
         section["questions"] = [dict(q, section=section.get("id", "")) for q in section.get("questions") or []]
         sections.append(section)
     try:
-        definition = Definition.model_validate({"version": str(raw.get("version", "")), "sections": sections})
+        definition = Definition.model_validate(
+            {
+                "version": str(raw.get("version", "")),
+                "answer_words": raw.get("answer_words"),
+                "unit_labels": raw.get("unit_labels") or {},
+                "sections": sections,
+            }
+        )
     except ValidationError as error:
         first = error.errors()[0]
         where = _locate(sections, first["loc"])
@@ -235,15 +252,25 @@ def _locate(sections: list[dict], loc: tuple) -> str:
         return "definition"
 
 
-def load_definition_file(path: Path) -> Definition:
+def _read(path: Path) -> Any:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise DefinitionError(f"{path}: not valid YAML: {error}") from None
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DefinitionError(f"{path}: cannot read: {error}") from None
+
+
+def load_definition_file(path: Path, language: str = "en") -> Definition:
+    raw = _read(path)
+    if language != "en":
+        overlay_path = path.parent / "i18n" / f"{language}.yaml"
+        raw = translated(raw, _read(overlay_path), str(overlay_path))
     return parse_definition(raw, str(path))
 
 
-@lru_cache(maxsize=1)
-def load_definition() -> Definition:
-    """The shipped definition, loaded and checked once per process."""
-    return load_definition_file(DEFINITION_PATH)
+@lru_cache(maxsize=len(LANGUAGES))
+def load_definition(language: str = "en") -> Definition:
+    """The shipped definition with its wording in `language`, loaded and checked once per process.
+    Ids, types, ranges and conditions are the same in every language."""
+    if language not in LANGUAGES:
+        raise DefinitionError(f"unknown language '{language}' (ImmunoPrep has {', '.join(LANGUAGES)})")
+    return load_definition_file(DEFINITION_PATH, language)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from questionnaire import answers_schema, load_definition, validate_answers
+from questionnaire import LANGUAGES, answers_schema, load_definition, validate_answers
 from rules import RuleEngineError, assess
 
 from .exports import assessment_json, label_slug, results_csv, summary_row, write_atomic
@@ -75,9 +75,9 @@ class OutputProblem(InputProblem):
     exit_code = 1
 
 
-def _assessment(answers):
+def _assessment(answers, language: str = "en"):
     try:
-        return assess(answers)
+        return assess(answers, language)
     except RuleEngineError as error:
         raise OutputProblem(
             [f"assessment: could not be made ({describe_failure(error)}); nothing was written"]
@@ -124,7 +124,7 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
     answers, problems = answers_from_file_text(_read_text(args.answers, "answers"))
     if problems:
         raise InputProblem([str(p) for p in problems])
-    assessment = _assessment(answers)
+    assessment = _assessment(answers, args.lang)
     if not (args.json or args.pdf or args.fhir):
         args.json = "-"
     outputs = []  # everything is made before anything is written: a failure leaves no partial set
@@ -205,9 +205,11 @@ def _progress(done: int, total: int, stream: TextIO) -> None:
     stream.flush()
 
 
-def _summarise_row(job: tuple[int, dict[str, str], bool, str, str | None, bool]) -> tuple[dict[str, Any], list[str]]:
+def _summarise_row(
+    job: tuple[int, dict[str, str], bool, str, str | None, bool, str],
+) -> tuple[dict[str, Any], list[str]]:
     """One intake row → its results.csv row (and PDF); runs in a worker process for large batches."""
-    number, row, with_pdf, out_dir, paper, large_print = job
+    number, row, with_pdf, out_dir, paper, large_print, language = job
     label = clean_label(row.get(LABEL_COLUMN, ""))
     problems = ["row: has more cells than the header"] if row.get("__extra__") else []
     answers, answer_problems = validate_answers(_row_answers(row))
@@ -215,7 +217,7 @@ def _summarise_row(job: tuple[int, dict[str, str], bool, str, str | None, bool])
     if problems:
         return {"row": number, "status": "invalid", "problems": " | ".join(problems), "label": label}, problems
     try:
-        assessment = _assessment(answers)
+        assessment = _assessment(answers, language)
     except OutputProblem as problem:
         return {"row": number, "status": "failed", "problems": problem.problems[0], "label": label}, problem.problems
     result = {"row": number, "status": "ok", "problems": ""} | summary_row(answers, assessment, label)
@@ -238,7 +240,8 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except OSError as error:
         raise InputProblem([f"--out: cannot create {args.out!r} ({error.strerror or error})"]) from None
     jobs = [
-        (number, row, args.pdf, str(out_dir), args.paper, args.large_print) for number, row in enumerate(rows, start=1)
+        (number, row, args.pdf, str(out_dir), args.paper, args.large_print, args.lang)
+        for number, row in enumerate(rows, start=1)
     ]
     workers = args.jobs or (os.cpu_count() or 1)
     started = time.perf_counter()
@@ -297,6 +300,7 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument("--label", help="patient label printed on the PDF (e.g. initials)")
     summary.add_argument("--paper", choices=["A4", "Letter"], help="paper size (default: from the locale)")
     summary.add_argument("--large-print", action="store_true", help="PDF body text 14 pt and up (for low vision)")
+    summary.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the JSON texts and the PDF")
     batch = commands.add_parser("batch", help="an intake CSV (one row per person) → results.csv [+ PDFs]")
     batch.add_argument("intake", help="intake CSV (columns: see `template`)")
     batch.add_argument("--out", required=True, help="output folder")
@@ -304,6 +308,7 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--paper", choices=["A4", "Letter"])
     batch.add_argument("--large-print", action="store_true", help="large-print PDFs (body text 14 pt and up)")
     batch.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per CPU core)")
+    batch.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the PDFs")
     commands.add_parser("schema", help="print the answers JSON Schema")
     template = commands.add_parser("template", help="write an empty intake CSV with one example row")
     template.add_argument("output", nargs="?", default="-", help="file to write (default: standard output)")

@@ -7,6 +7,7 @@ definition (questionnaire/). User text (the label, free-text answers) is always 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -19,19 +20,14 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from questionnaire import answered_rows, option_text
-from rules import LEVEL_LABELS, Assessment, load_rulebook
+from rules import Assessment, load_rulebook
 
 from .fonts import fonts_for
 
 Paper = Literal["A4", "Letter"]
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "PA", "DO", "NI"}
-GLOSSARY_PATH = Path(__file__).with_name("glossary.yaml")
+I18N_DIR = Path(__file__).with_name("i18n")  # <language>/pdf.yaml (the PDF's words) and glossary.yaml
 MAX_LABEL = 60
-LEVEL_INTRO = {
-    "commonly_considered": "A standard option for situations like yours. Your team will check the details.",
-    "may_be_considered": "Used in some situations like yours. It depends on details your team will check.",
-    "not_typical": "Not usually used for situations like yours. The reason is given for each.",
-}
 
 
 @dataclass(frozen=True)
@@ -113,15 +109,27 @@ def clean_label(label: str | None) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-@lru_cache(maxsize=1)
-def glossary() -> list[dict[str, Any]]:
-    return yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8"))["terms"]
+@lru_cache(maxsize=4)
+def glossary(language: str = "en") -> list[dict[str, Any]]:
+    return yaml.safe_load((I18N_DIR / language / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
+
+
+@lru_cache(maxsize=4)
+def pdf_words(language: str = "en") -> dict[str, Any]:
+    """Every word the PDF prints around the assessment's texts, in `language`."""
+    return yaml.safe_load((I18N_DIR / language / "pdf.yaml").read_text(encoding="utf-8"))
+
+
+def long_date(day: dt.date, language: str = "en") -> str:
+    words = pdf_words(language)
+    return words["date"].format(day=day.day, month=words["months"][day.month - 1], year=day.year)
 
 
 class _SummaryPDF(FPDF):
-    def __init__(self, paper: Paper, footer_text: str, text_used: str, sizes: TypeScale):
+    def __init__(self, paper: Paper, footer_text: str, text_used: str, sizes: TypeScale, page_words: str):
         super().__init__(orientation="P", unit="mm", format="A4" if paper == "A4" else "letter")
         self.footer_text = footer_text
+        self.page_words = page_words  # "Page {page} of {pages}" in the summary's language
         self.sizes = sizes
         fonts, fallbacks = fonts_for(text_used)
         for font in fonts:
@@ -138,11 +146,11 @@ class _SummaryPDF(FPDF):
         top = self.h - self.b_margin + 5
         self.set_font("atkinson", "", size)
         self.set_text_color(60)
-        page_width = self.get_string_width("Page 99 of 99") + 8  # room for {nb} (filled in later) and a clear gap
+        page_width = self.get_string_width(self.page_words.format(page=99, pages=99)) + 8  # room for {nb} and a gap
         self.set_xy(self.l_margin, top)
         self.multi_cell(self.epw - page_width, line, self.footer_text, align="L")
         self.set_xy(self.w - self.r_margin - page_width, top)
-        self.cell(page_width, line, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.cell(page_width, line, self.page_words.format(page=self.page_no(), pages="{nb}"), align="R")
         self.set_text_color(0)
 
 
@@ -281,8 +289,8 @@ def _considerations(assessment: Assessment) -> list[tuple[str, str, list[str]]]:
 
 
 def _used_terms(assessment: Assessment) -> list[dict[str, Any]]:
-    text = assessment.model_dump_json()
-    return [entry for entry in glossary() if any(word.lower() in text.lower() for word in entry["match"])]
+    text = assessment.model_dump_json().lower()
+    return [entry for entry in glossary(assessment.language) if any(w.lower() in text for w in entry["match"])]
 
 
 def build_pdf(
@@ -295,10 +303,14 @@ def build_pdf(
 ) -> bytes:
     """The summary as PDF bytes (3–6 pages for typical answers; about half as many again in large print)."""
     sizes = type_scale(large_print)
+    language = assessment.language
+    words = pdf_words(language)
+    urgent_words = load_rulebook().wording(language).content.urgent
     tool = assessment.tool
-    footer = f"{tool.name} {tool.version} · rules {tool.rules_version}, reviewed {tool.rules_reviewed} · education, not medical advice"
+    footer = words["footer"].format(tool=tool.name, version=tool.version, rules_version=tool.rules_version,
+                                    reviewed=tool.rules_reviewed)  # fmt: skip
     name = clean_label(label)
-    rows = answered_rows(answers)
+    rows = answered_rows(answers, language=language)
     text_used = " ".join(
         [
             footer,
@@ -306,38 +318,37 @@ def build_pdf(
             assessment.model_dump_json(),
             *(t for _, t in rows),
             *(q.label for q, _ in rows),
-            *LEVEL_INTRO.values(),
-            load_rulebook().content.model_dump_json(include={"urgent"}),
+            json.dumps(words, ensure_ascii=False, default=str),
+            json.dumps({tier: w.model_dump() for tier, w in urgent_words.items()}, ensure_ascii=False),
             "•…·—–",
-            *(str(e) for e in glossary()),
+            *(str(e) for e in glossary(language)),
         ]
     )
-    pdf = _SummaryPDF(paper or default_paper(), footer, text_used, sizes)
-    pdf.set_title("ImmunoPrep appointment summary" + (" (large print)" if large_print else ""))
+    pdf = _SummaryPDF(paper or default_paper(), footer, text_used, sizes, words["page"])
+    pdf.set_title(words["document_title_large" if large_print else "document_title"])
     pdf.set_author(tool.name)
     pdf.set_creator(f"{tool.name} {tool.version}")
-    pdf.set_lang("en")
+    pdf.set_lang(language)
     pdf.add_page()
     out = _Writer(pdf)
 
     pdf.set_font("atkinson", "B", sizes.title)
-    pdf.multi_cell(
-        0, sizes.line(sizes.title), "Preparing for your appointment", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    pdf.multi_cell(0, sizes.line(sizes.title), words["title"], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
-    date = (generated or dt.date.today()).strftime("%d %B %Y").lstrip("0")
-    out.paragraph(f"Immunotherapy: an educational summary · {date}" + (f" · For: {name}" if name else ""))
+    date = long_date(generated or dt.date.today(), language)
+    out.paragraph(words["subtitle_for" if name else "subtitle"].format(date=date, name=name))
     pdf.ln(2)
     out.note(assessment.disclaimer)
 
     for tier, signs, texts in assessment.urgent_by_tier():
-        words = load_rulebook().content.urgent[tier]
+        tier_words = urgent_words[tier]
         question = next(item.question for item in assessment.urgent if item.tier == tier)
-        named = "; ".join(option_text(question, sign) for sign in signs)
+        named = "; ".join(option_text(question, sign, language=language) for sign in signs)
         pdf.ln(2)
-        out.boxed(f"URGENT: {words.title}", ([f"{words.signs_intro} {named}"] if named else []) + texts, words.footer)
+        lines = ([f"{tier_words.signs_intro} {named}"] if named else []) + texts
+        out.boxed(words["urgent"].format(title=tier_words.title), lines, tier_words.footer)
 
-    out.heading("Your answers at a glance")
+    out.heading(words["answers_heading"])
     if rows:
         pdf.set_font("atkinson", "", sizes.table)
         with pdf.table(
@@ -349,22 +360,22 @@ def build_pdf(
             borders_layout="HORIZONTAL_LINES",
         ) as table:
             head = table.row()
-            head.cell("Question")
-            head.cell("Your answer")
+            head.cell(words["answers_question"])
+            head.cell(words["answers_answer"])
             for question, text in rows:
                 row = table.row()
                 row.cell(question.label)
                 row.cell(text)
     else:
-        out.paragraph("No answers were given.")
+        out.paragraph(words["no_answers"])
 
     for level in ("commonly_considered", "may_be_considered", "not_typical"):
         categories = [c for c in assessment.categories if c.level == level]
         if not categories:
             continue
         intro_lines = 2 * sizes.line(sizes.note)
-        out.heading(LEVEL_LABELS[level], keep_with=intro_lines + out.subheading_height())
-        out.note(LEVEL_INTRO[level])
+        out.heading(words["levels"][level], keep_with=intro_lines + out.subheading_height())
+        out.note(words["level_intro"][level])
         for category in categories:
             out.subheading(category.title)
             if level == "not_typical":
@@ -372,27 +383,31 @@ def build_pdf(
                 continue
             out.paragraph(category.summary)
             out.keep(3 * sizes.line(sizes.body))  # the label stays with its first reason
-            out.paragraph("Why it appears", style="B")
+            out.paragraph(words["why"], style="B")
             out.bullets([reason.text for reason in category.reasons])
-            out.labelled("How it is given", f"{category.how_given} {category.practical}")
-            out.labelled("Common side effects", category.side_effects)
+            out.labelled(words["how_given"], f"{category.how_given} {category.practical}")
+            out.labelled(words["side_effects"], category.side_effects)
 
     considerations = _considerations(assessment)
     if considerations:
-        out.heading("What may affect suitability")
-        out.note("Your team will look at these. They do not decide anything on their own.")
+        out.heading(words["considerations_heading"])
+        out.note(words["considerations_note"])
         for severity, text, titles in considerations:
             out.bullets(
                 [
-                    f"{'Important' if severity == 'important' else 'To discuss'}: {text} (Applies to: {', '.join(titles)}.)"
+                    words["applies_to"].format(
+                        severity=words["important" if severity == "important" else "to_discuss"],
+                        text=text,
+                        categories=", ".join(titles),
+                    )
                 ]
             )
 
     if assessment.missing_information:
-        out.heading("Tests and information that would help")
+        out.heading(words["missing_heading"])
         out.bullets([item.text for item in assessment.missing_information])
 
-    out.heading("Questions to ask")
+    out.heading(words["questions_heading"])
     for number, question in enumerate(assessment.questions_to_ask, 1):
         out.keep(2 * sizes.line(sizes.body) + sizes.writing_space + 2)  # a question stays with its line
         out.numbered(number, question)
@@ -400,12 +415,12 @@ def build_pdf(
 
     terms = _used_terms(assessment)
     if terms:
-        out.heading("Words used in this summary")
+        out.heading(words["glossary_heading"])
         for entry in terms:
             out.keep(2 * sizes.line(sizes.body))  # most entries are two lines: do not split them
             out.labelled(entry["term"], entry["text"])
 
-    out.heading("Sources")
+    out.heading(words["sources_heading"])
     shown = [c for c in assessment.categories if c.level != "not_typical"] or assessment.categories
     seen: dict[str, str] = {}
     for category in shown:
@@ -416,6 +431,6 @@ def build_pdf(
         out.numbered(number, title, size=sizes.source, after=url)
         pdf.ln(0.8)
 
-    out.heading("Please remember")
+    out.heading(words["remember_heading"])
     out.paragraph(assessment.disclaimer)
     return bytes(pdf.output())

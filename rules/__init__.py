@@ -44,18 +44,19 @@ def _runners():
     return EngineRunner(load_engine(), load_rulebook()), ReferenceRunner(load_rulebook())
 
 
-def assess(answers) -> Assessment:
-    """One educational assessment for validated Answers (thread-safe; the engine lock serialises)."""
+def assess(answers, language: str = "en") -> Assessment:
+    """One educational assessment for validated Answers, its texts in `language` (thread-safe; the
+    engine lock serialises)."""
     from .assembly import assemble
 
-    return assemble(answers, load_rulebook(), _runners()[0])
+    return assemble(answers, load_rulebook(), _runners()[0], language)
 
 
-def assess_reference(answers) -> Assessment:
+def assess_reference(answers, language: str = "en") -> Assessment:
     """The same assessment computed without the engine (plain Python), for tests and benchmarks."""
     from .assembly import assemble
 
-    return assemble(answers, load_rulebook(), _runners()[1])
+    return assemble(answers, load_rulebook(), _runners()[1], language)
 
 
 __all__ = [

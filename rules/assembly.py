@@ -44,6 +44,7 @@ from .engine import RuleEngine
 from .facts import answer_fact, with_findings, with_levels
 from .rulebook import LAYERS, Rule, Rulebook
 from .vocabulary import CATEGORIES, LEVELS, URGENT_TIERS
+from .wording import Wording
 
 MAX_QUESTIONS = 12
 
@@ -118,13 +119,13 @@ def _dedupe(items: list) -> list:
     return out
 
 
-def _urgent_item(rule: Rule, answers: Any) -> UrgentItem:
+def _urgent_item(rule: Rule, answers: Any, words: Wording) -> UrgentItem:
     urgent = rule.spec.then.urgent
     chosen = getattr(answers, urgent.signs) or []
     looked_for = rule.condition.includes[urgent.signs]
     return UrgentItem(
         rule=rule.id,
-        text=rule.spec.because,
+        text=words.because[rule.id],
         tier=urgent.tier,
         question=urgent.signs,
         signs=[option for option in chosen if option in looked_for],
@@ -145,9 +146,10 @@ def _applied_rules(answers: Any, rulebook: Rulebook, runner: Runner) -> list[Rul
     return sorted(outcomes + fired("after_levels", situation), key=lambda r: r.order)
 
 
-def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook) -> tuple[CategoryResult, list[str]]:
+def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook,
+              words: Wording) -> tuple[CategoryResult, list[str]]:  # fmt: skip
     """One category's result, and the questions it adds (none when it is not typical)."""
-    text = rulebook.content.categories[category]
+    text = words.content.categories[category]
     reasons = [r for r in applied if r.spec.then.category == category and r.spec.then.level == level]
     shown = level != "not_typical"
     considerations = [
@@ -162,46 +164,47 @@ def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook
         how_given=text.how_given,
         side_effects=text.side_effects,
         practical=text.practical,
-        reasons=[Reason(rule=r.id, text=r.spec.because, answers=list(r.answers_used)) for r in reasons],
+        reasons=[Reason(rule=r.id, text=words.because[r.id], answers=list(r.answers_used)) for r in reasons],
         considerations=[
             ConsiderationItem(
                 topic=r.spec.then.consideration.topic,
                 rule=r.id,
-                text=r.spec.because,
+                text=words.because[r.id],
                 severity=r.spec.then.consideration.severity,
             )
             for r in considerations
         ],
         sources=[SourceRef(title=rulebook.sources[k].title, url=rulebook.sources[k].url) for k in source_keys],
     )
-    asks = [*text.questions[:2], *(r.spec.ask for r in reasons + considerations if r.spec.ask)] if shown else []
+    asks = [*text.questions[:2], *(words.ask[r.id] for r in reasons + considerations if r.spec.ask)] if shown else []
     return result, asks
 
 
-def assemble(answers: Any, rulebook: Rulebook, runner: Runner) -> Assessment:
+def assemble(answers: Any, rulebook: Rulebook, runner: Runner, language: str = "en") -> Assessment:
     if not isinstance(answers, Answers):
         raise TypeError(
             f"assess() needs a validated questionnaire.Answers, not {type(answers).__name__}; "
             "use questionnaire.validate_answers() first"
         )
+    words = rulebook.wording(language)
     applied = _applied_rules(answers, rulebook, runner)
     levels = _resolve_levels(applied)
     # Every family has a default rule, so every category has a level.
     categories, asks = [], []
     for category in CATEGORIES:
-        result, added = _category(category, levels[category], applied, rulebook)
+        result, added = _category(category, levels[category], applied, rulebook, words)
         categories.append(result)
         asks.extend(added)
-    general = list(rulebook.content.general_questions)
+    general = list(words.content.general_questions)
     urgent = sorted(
-        (_urgent_item(rule, answers) for rule in applied if rule.spec.then.urgent),
+        (_urgent_item(rule, answers, words) for rule in applied if rule.spec.then.urgent),
         key=lambda item: URGENT_TIERS.index(item.tier),
     )
     missing: dict[str, MissingItem] = {}
     for rule in applied:
         question = rule.spec.then.missing
         if question and question not in missing:
-            missing[question] = MissingItem(question=question, text=rule.spec.because)
+            missing[question] = MissingItem(question=question, text=words.because[rule.id])
     return Assessment(
         tool=ToolInfo(
             name=TOOL_NAME,
@@ -209,9 +212,10 @@ def assemble(answers: Any, rulebook: Rulebook, runner: Runner) -> Assessment:
             rules_version=rulebook.version,
             rules_reviewed=rulebook.reviewed.isoformat(),
         ),
+        language=language,
         categories=categories,
         urgent=urgent,
         missing_information=list(missing.values()),
         questions_to_ask=_dedupe(general[:2] + asks + general[2:])[:MAX_QUESTIONS],
-        disclaimer=rulebook.content.disclaimer,
+        disclaimer=words.content.disclaimer,
     )

@@ -75,6 +75,7 @@ class ToolInfo(_Model):
 
 class Assessment(_Model):
     tool: ToolInfo
+    language: str = "en"  # of every text below; ids stay language-neutral
     categories: list[CategoryResult]
     urgent: list[UrgentItem]
     missing_information: list[MissingItem]

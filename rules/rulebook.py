@@ -200,9 +200,11 @@ class Rulebook:
             raise RuleFileError(f"{families_dir}: no rule files found")
         self.sources = self._load_sources(rules_dir / "sources.yaml")
         self.content = self._load_content(rules_dir / "content.yaml")
+        self._wordings: dict = {}
         self.release = self._load_release(rules_dir / "ruleset.yaml")
         self.rules = self._load_rules()
-        self.digest = self._hash([*self.files, rules_dir / "sources.yaml", rules_dir / "content.yaml"])
+        translations = sorted((rules_dir / "i18n").glob("*/*.yaml"))
+        self.digest = self._hash([*self.files, rules_dir / "sources.yaml", rules_dir / "content.yaml", *translations])
         # The release a clinician bumps, plus a digest of the files, so that any edit shows.
         self.version = f"{self.release}+{self.digest}"
 
@@ -319,6 +321,14 @@ class Rulebook:
         return digest.hexdigest()[:12]
 
     # -- views ---------------------------------------------------------------------------------
+    def wording(self, language: str = "en"):
+        """What the rules say to a reader in `language` (checked complete on first use, then kept)."""
+        from . import wording
+
+        if language not in self._wordings:
+            self._wordings[language] = wording.english(self) if language == "en" else wording.translated(self, language)
+        return self._wordings[language]
+
     @cached_property
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}

@@ -36,7 +36,15 @@ ANSWERS = Answers(
 
 def test_assessment_json_follows_the_contract():
     data = json.loads(assessment_json(assess(ANSWERS)))
-    assert set(data) == {"tool", "categories", "urgent", "missing_information", "questions_to_ask", "disclaimer"}
+    assert set(data) == {
+        "tool",
+        "language",
+        "categories",
+        "urgent",
+        "missing_information",
+        "questions_to_ask",
+        "disclaimer",
+    }
     assert set(data["tool"]) == {"name", "version", "rules_version", "rules_reviewed"}
     assert [c["id"] for c in data["categories"]] == list(CATEGORIES)
     reason = data["categories"][0]["reasons"][0]

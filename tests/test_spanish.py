@@ -1,0 +1,153 @@
+"""Spanish: every reader-facing text exists, matches the English keys and placeholders, reads plainly
+(Fernández-Huerta ≥ 70 for patients), and a Spanish summary and PDF carry no English sentence."""
+
+import datetime as dt
+import io
+import json
+import re
+import string
+
+import pytest
+import textstat
+from pypdf import PdfReader
+
+from questionnaire import Answers, answered_rows, load_definition
+from reports import assessment_json, build_pdf
+from reports.cli import main as cli
+from reports.pdf import glossary, long_date, pdf_words
+from rules import assess, load_rulebook
+
+MIN_EASE = 70.0
+ENGLISH_WORDS = re.compile(r"\b(the|your|and|with|which|should|this|what|when|doctor|treatment)\b", re.I)
+EN, ES = load_definition("en"), load_definition("es")
+BOOK = load_rulebook()
+WORDS_ES = BOOK.wording("es")
+CASE = Answers(
+    age=64, sex_at_birth="female", cancer_type="nsclc", stage="metastatic", pd_l1_tps="50_plus",
+    egfr_status="negative", alk_status="negative", lung_other_drivers=["none"], prior_treatments=["none"],
+    current_immunotherapy=["checkpoint_inhibitor"], current_symptoms=["diarrhoea", "seizure"], ecog="1",
+    lvef_percent=55.5, organ_transplant="no",
+)  # fmt: skip
+
+
+def _ease(text: str) -> float:
+    textstat.set_lang("es")
+    try:
+        return textstat.fernandez_huerta(text)
+    finally:
+        textstat.set_lang("en_US")
+
+
+def _patient_texts():
+    for question in ES.questions:
+        yield f"question {question.id}", question.patient
+        yield f"help {question.id}", question.help
+        for option in question.options:
+            if len(option.patient.split()) >= 10:
+                yield f"option {question.id}.{option.id}", option.patient
+    for rule_id, text in WORDS_ES.because.items():
+        yield f"rule {rule_id}", text
+    for rule_id, text in WORDS_ES.ask.items():
+        yield f"ask {rule_id}", text
+    content = WORDS_ES.content
+    yield "disclaimer", content.disclaimer
+    for category_id, category in content.categories.items():
+        for field in ("summary", "how_given", "side_effects", "practical"):
+            yield f"content {category_id}.{field}", getattr(category, field)
+    for entry in glossary("es"):
+        yield f"glossary {entry['term']}", entry["text"]
+
+
+@pytest.mark.parametrize("name, text", list(_patient_texts()), ids=lambda v: v if len(v) < 60 else "")
+def test_spanish_reads_plainly(name, text):
+    assert _ease(text) >= MIN_EASE, f"{name}: Fernández-Huerta {_ease(text):.1f}: {text}"
+
+
+def test_the_questionnaire_has_the_same_ids_and_every_text_in_spanish():
+    assert [q.id for q in ES.questions] == [q.id for q in EN.questions]
+    for en, es in zip(EN.questions, ES.questions, strict=True):
+        assert (en.type, en.option_ids, en.visible_if, en.range) == (es.type, es.option_ids, es.visible_if, es.range)
+        assert es.patient != en.patient, en.id
+    assert ES.answer_words.unknown["patient"] == "No sé"
+
+
+def test_rule_wording_covers_every_shown_rule_and_no_other():
+    shown = {r.id for r in BOOK.rules if r.spec.then.kind != "finding"}
+    assert set(WORDS_ES.because) == shown
+    assert set(WORDS_ES.ask) == {r.id for r in BOOK.rules if r.spec.ask}
+
+
+def _placeholders(value) -> set[str]:
+    if isinstance(value, str):
+        return {name for _, name, _, _ in string.Formatter().parse(value) if name}
+    if isinstance(value, dict):
+        return {f"{k}:{p}" for k, v in value.items() for p in _placeholders(v)} | {f"key:{k}" for k in value}
+    if isinstance(value, list):
+        return {f"[{len(value)}]"} | {p for v in value for p in _placeholders(v)}
+    return set()
+
+
+def test_pdf_words_have_the_same_keys_and_placeholders_in_both_languages():
+    en, es = dict(pdf_words("en")), dict(pdf_words("es"))
+    for meta in ("language", "reviewed", "status"):
+        en.pop(meta, None)
+        es.pop(meta, None)
+    assert _placeholders(en) == _placeholders(es)
+    assert len(glossary("en")) == len(glossary("es"))
+
+
+def test_dates_read_the_spanish_way():
+    assert long_date(dt.date(2026, 11, 23), "es") == "23 de noviembre de 2026"
+    assert long_date(dt.date(2026, 11, 23), "en") == "23 November 2026"
+
+
+def test_a_spanish_assessment_has_the_same_result_and_no_english_text():
+    english, spanish = assess(CASE), assess(CASE, "es")
+    assert spanish.language == "es" and english.language == "en"
+    assert spanish.levels() == english.levels()
+    assert [u.tier for u in spanish.urgent] == [u.tier for u in english.urgent] and spanish.urgent[
+        0
+    ].tier == "emergency"
+    texts = [spanish.disclaimer, *spanish.questions_to_ask, *(u.text for u in spanish.urgent)]
+    for category in spanish.categories:
+        texts += [category.title, category.summary, *(r.text for r in category.reasons)]
+        texts += [c.text for c in category.considerations]
+    english_like = [t for t in texts if len(ENGLISH_WORDS.findall(t)) >= 2]
+    assert english_like == []
+    assert json.loads(assessment_json(spanish))["language"] == "es"
+
+
+def test_answer_rows_use_spanish_words_units_and_decimal_comma():
+    rows = dict((q.id, text) for q, text in answered_rows(CASE, language="es"))
+    assert rows["age"] == "64 años"
+    assert rows["lvef_percent"] == "55,5%"
+    assert rows["sex_at_birth"] == ES.question("sex_at_birth").option("female").patient
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_spanish_pdf_is_spanish_with_accents_and_n_tilde():
+    text = _pdf_text(build_pdf(assess(CASE, "es"), CASE, label="Begoña Núñez", generated=dt.date(2026, 11, 23)))
+    for heading in ("Cómo prepararse para su cita", "Sus respuestas de un vistazo", "Preguntas para hacer",
+                    "URGENTE", "23 de noviembre de 2026", "Begoña Núñez", "Página 1 de"):  # fmt: skip
+        assert heading in text, heading
+    words = {k: v for k, v in pdf_words("en").items() if k not in ("language", "reviewed", "status")}
+    english = [w for w in words.values() if isinstance(w, str) and "{" not in w and w in text]
+    assert english == []
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(ENGLISH_WORDS.findall(s)) >= 2]
+    assert sentences == []
+
+
+def test_cli_summary_in_spanish(tmp_path):
+    source = tmp_path / "answers.json"
+    source.write_text(json.dumps(CASE.given()), encoding="utf-8")
+    out = io.StringIO()
+    assert cli(["summary", str(source), "--lang", "es", "--pdf", str(tmp_path / "s.pdf"), "--json", "-"], stdout=out,
+               stderr=io.StringIO()) == 0  # fmt: skip
+    assert json.loads(out.getvalue())["language"] == "es"
+    assert "Cómo prepararse" in _pdf_text((tmp_path / "s.pdf").read_bytes())
+    english = io.StringIO()
+    assert cli(["summary", str(source)], stdout=english, stderr=io.StringIO()) == 0
+    assert json.loads(english.getvalue())["language"] == "en"
