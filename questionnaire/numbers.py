@@ -18,11 +18,23 @@ ProblemKind = Literal["not_a_number", "thousands"]
 # lab units are listed too, so that "55 mg/dL" for a % question is recognised as the wrong unit
 # rather than as "not a number".
 UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "%": ("%", "percent", "pct"),
-    "years": ("years", "year", "yrs", "yr", "y", "yearsold", "yo"),
-    "lines": ("lines", "line"),
+    "%": ("%", "percent", "pct", "porciento", "porcentaje"),
+    "years": ("years", "year", "yrs", "yr", "y", "yearsold", "yo", "años", "año", "anos", "ano"),
+    "lines": ("lines", "line", "líneas", "línea", "lineas", "linea"),
     "mL/min": ("ml/min", "ml/min/1.73m2", "ml/min/1.73m^2", "ml/min/1.73"),
-    "× ULN": ("xuln", "uln", "x", "times", "timesuln", "xupperlimitofnormal", "timesthetopofnormal"),
+    "× ULN": (
+        "xuln",
+        "uln",
+        "x",
+        "times",
+        "timesuln",
+        "xupperlimitofnormal",
+        "timesthetopofnormal",
+        "xlsn",
+        "lsn",
+        "veces",
+        "veceslsn",
+    ),
     "µmol/L": ("umol/l", "micromol/l", "mcmol/l"),
     "mg/dL": ("mg/dl", "mg%"),
     "U/L": ("u/l", "iu/l", "units/l"),
@@ -33,8 +45,8 @@ UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "kg": ("kg", "kilos"),
     "lb": ("lb", "lbs", "pounds"),
     "cm": ("cm",),
-    "months": ("months", "month", "mo"),
-    "weeks": ("weeks", "week", "wk", "wks"),
+    "months": ("months", "month", "mo", "meses", "mes"),
+    "weeks": ("weeks", "week", "wk", "wks", "semanas", "semana"),
 }
 
 _BOUND_WORDS = {
@@ -51,6 +63,28 @@ _BOUND_WORDS = {
     "less than": "<",
     "below": "<",
     "under": "<",
+    "más de": ">",
+    "mas de": ">",
+    "mayor que": ">",
+    "menos de": "<",
+    "menor que": "<",
+}
+_UNKNOWN_WORDS = {
+    "unknown",
+    "i don't know",
+    "i dont know",
+    "don't know",
+    "dont know",
+    "not sure",
+    "?",
+    "n/a",
+    "no sé",
+    "no se",
+    "no lo sé",
+    "no lo se",
+    "desconocido",
+    "no estoy seguro",
+    "no estoy segura",
 }
 _BOUND = re.compile(r"^(" + "|".join(sorted(map(re.escape, _BOUND_WORDS), key=len, reverse=True)) + r")\s*", re.I)
 _NUMBER = re.compile(r"^([+-]?(?:\d[\d,.]*|[.,]\d+))\s*(.*)$", re.S)
@@ -58,7 +92,6 @@ _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 # "1,500" or "12,345.6": digit groups of three after a comma read as a thousands separator in the US
 # and as a decimal comma in much of Europe, so the number is ambiguous. "0,500" cannot be thousands.
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?$")
-_UNKNOWN_WORDS = {"unknown", "i don't know", "i dont know", "don't know", "dont know", "not sure", "?", "n/a"}
 
 
 class NumberTextError(ValueError):

@@ -131,7 +131,9 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.pdf:
         outputs.append((args.pdf, _pdf_bytes(assessment, answers, args.label, args.paper, args.large_print)))
     if args.fhir:
-        outputs.append((args.fhir, json.dumps(questionnaire_response(answers), indent=2, ensure_ascii=False)))
+        outputs.append(
+            (args.fhir, json.dumps(questionnaire_response(answers, language=args.lang), indent=2, ensure_ascii=False))
+        )
     if args.json:
         outputs.append((args.json, assessment_json(assessment)))
     for target, data in outputs:

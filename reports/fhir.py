@@ -16,7 +16,16 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from questionnaire import UNKNOWN, Definition, Problem, Question, answers_from_json, load_definition, validate_answers
+from questionnaire import (
+    LANGUAGES,
+    UNKNOWN,
+    Definition,
+    Problem,
+    Question,
+    answers_from_json,
+    load_definition,
+    validate_answers,
+)
 from questionnaire.conditions import Node
 from rules import TOOL_NAME, TOOL_VERSION
 
@@ -27,6 +36,7 @@ UNIT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 MIN_EXTENSION = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_EXTENSION = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"  # FHIR core: a string in another language
 DATA_ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _OPERATORS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
@@ -175,11 +185,41 @@ def _item(question: Question, questions: dict[str, Question], visibility: dict[s
     return item
 
 
+def _translations(texts: dict[str, str]) -> dict[str, Any]:
+    """FHIR's translation extension on a string element: {language: text} for every other language."""
+    return {
+        "extension": [
+            {
+                "url": TRANSLATION,
+                "extension": [{"url": "lang", "valueCode": lang}, {"url": "content", "valueString": text}],
+            }
+            for lang, text in texts.items()
+        ]
+    }
+
+
+def _add_translations(resource: dict[str, Any]) -> None:
+    """Section, question and option texts of every other language, as `_text` / `_display` extensions."""
+    others = {lang: load_definition(lang) for lang in LANGUAGES if lang != "en"}
+    titles = {lang: {s.id: s.title["patient"] for s in d.sections} for lang, d in others.items()}
+    for group in resource["item"]:
+        group["_text"] = _translations({lang: titles[lang][group["linkId"]] for lang in others})
+        for item in group["item"]:
+            translated = {lang: d.question(item["linkId"]) for lang, d in others.items()}
+            item["_text"] = _translations({lang: q.patient for lang, q in translated.items()})
+            for option in item.get("answerOption", []):
+                code = option["valueCoding"]["code"]
+                option["valueCoding"]["_display"] = _translations(
+                    {lang: q.option(code).patient for lang, q in translated.items()}
+                )
+
+
 def questionnaire_resource(definition: Definition | None = None) -> dict[str, Any]:
     definition = definition or load_definition()
     questions = definition.by_id
-    return {
+    resource = {
         "resourceType": "Questionnaire",
+        "language": "en",
         "url": CANONICAL,
         "version": definition.version,
         "name": "ImmunoPrep",
@@ -196,6 +236,8 @@ def questionnaire_resource(definition: Definition | None = None) -> dict[str, An
             for section in definition.sections
         ],
     }
+    _add_translations(resource)
+    return resource
 
 
 def _answers_for(question: Question, value: Any) -> list[dict[str, Any]]:
@@ -211,8 +253,9 @@ def _answers_for(question: Question, value: Any) -> list[dict[str, Any]]:
     return [{"valueString": value}]
 
 
-def questionnaire_response(answers: Any, authored: dt.datetime | None = None) -> dict[str, Any]:
-    definition = load_definition()
+def questionnaire_response(answers: Any, authored: dt.datetime | None = None, language: str = "en") -> dict[str, Any]:
+    """The answers as a QuestionnaireResponse; texts (and its `language`) in `language`, codes unchanged."""
+    definition = load_definition(language)
     given = answers.given()
     groups = []
     for section in definition.sections:
@@ -225,6 +268,7 @@ def questionnaire_response(answers: Any, authored: dt.datetime | None = None) ->
             groups.append({"linkId": section.id, "text": section.title["patient"], "item": items})
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
+        "language": language,
         "questionnaire": f"{CANONICAL}|{definition.version}",
         "status": "completed",
         "authored": (authored or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),

@@ -151,3 +151,24 @@ def test_cli_summary_in_spanish(tmp_path):
     english = io.StringIO()
     assert cli(["summary", str(source)], stdout=english, stderr=io.StringIO()) == 0
     assert json.loads(english.getvalue())["language"] == "en"
+
+
+def test_fhir_carries_the_language_and_the_spanish_texts():
+    from fhir.resources.R4B.questionnaire import Questionnaire
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    from reports import answers_from_questionnaire_response, questionnaire_resource, questionnaire_response
+
+    questionnaire = questionnaire_resource()
+    Questionnaire.model_validate(questionnaire)
+    first = questionnaire["item"][0]["item"][0]
+    translation = first["_text"]["extension"][0]
+    assert translation["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
+    assert {"url": "lang", "valueCode": "es"} in translation["extension"]
+    assert {"url": "content", "valueString": ES.question(first["linkId"]).patient} in translation["extension"]
+    response = questionnaire_response(CASE, language="es")
+    QuestionnaireResponse.model_validate(response)
+    assert response["language"] == "es"
+    assert response["item"][0]["item"][0]["text"] == ES.question(response["item"][0]["item"][0]["linkId"]).patient
+    back, problems = answers_from_questionnaire_response(response)
+    assert problems == [] and Answers.model_validate(back).given() == CASE.given()
