@@ -8,6 +8,7 @@ ids. Reading is all-or-nothing: a file with one bad answer changes nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -32,6 +33,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", _PICTURE),
     (b"PK\x03\x04", "This is a Word, Excel or zip file, not an answers file. " + CHOOSE_ANSWERS),
 )
+BLANK_FORM = "This is the blank form (the FHIR Questionnaire), not your answers. " + CHOOSE_ANSWERS
+_BLANK_FORM = re.compile(rb'"resourceType"\s*:\s*"Questionnaire"')
 # HEIC/HEIF (iPhone photos) and WebP carry their brand after a 4-byte length.
 _PICTURE_BRANDS = (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1", b"ftypavif")
 
@@ -43,6 +46,9 @@ def file_kind_message(data: bytes) -> str | None:
             return message
     if data[4:12] in _PICTURE_BRANDS or (data.startswith(b"RIFF") and data[8:12] == b"WEBP"):
         return _PICTURE
+    # The blank form is larger than any answers file (it carries every language), so know it by its start.
+    if _BLANK_FORM.search(data[:300]):
+        return BLANK_FORM
     return None
 
 
@@ -62,7 +68,7 @@ def _json_message(data: Mapping[str, Any], fhir_loader: FhirLoader | None, text:
         messages = [str(getattr(p, "message", p)) for p in problems]
         return (None, messages) if messages else (answers, [])
     if kind == "Questionnaire":
-        return None, ["This is the blank form (the FHIR Questionnaire), not your answers. " + CHOOSE_ANSWERS]
+        return None, [BLANK_FORM]
     if isinstance(kind, str):
         return None, ["This is a FHIR file, but not one with ImmunoPrep answers. " + CHOOSE_ANSWERS]
     if "categories" in data and "tool" in data:

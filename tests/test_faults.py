@@ -174,7 +174,7 @@ def test_batch_pdf_failure_marks_the_rows_and_keeps_the_rest(tmp_path, monkeypat
 def test_cli_engine_failure_is_exit_1_not_a_traceback(tmp_path, monkeypatch):
     import reports.cli
 
-    def broken(_answers):
+    def broken(_answers, _language="en"):
         raise RuleEngineError("rule engine failed in immunoprep_findings_0: injected")
 
     source = tmp_path / "a.json"
@@ -207,7 +207,7 @@ def _results_app(answers):
 def test_app_engine_failure_keeps_answers_and_recovers(monkeypatch, caplog):
     import ui.summary
 
-    def broken(_answers):
+    def broken(_answers, _language="en"):
         raise RuleEngineError("rule engine failed in immunoprep_findings_0: injected")
 
     answers = {"cancer_type": "cutaneous_melanoma", "stage": "metastatic"}
