@@ -10,6 +10,7 @@ try:
 
     load_engine()  # reads, checks and compiles every question and rule file (once per process)
     from ui import nav, screens, state, style, summary
+    from ui.text import language, t
 except ValueError as error:  # DefinitionError or RuleFileError (both ValueError): a file failed its checks
     # The reason names a reviewed file, not anything a user typed: safe for the operator's log.
     logging.getLogger("immunoprep").error("ImmunoPrep cannot start: %s (run `python -m rules`)", error)
@@ -26,33 +27,33 @@ style.apply(st.session_state.get("text_size") == "large")
 nav.sync_url(screens.steps_for_role)
 
 with st.sidebar:
-    st.markdown("**ImmunoPrep** · education, not medical advice")
+    st.markdown(t("sidebar_note"))
     st.radio(
-        "Text size",
+        t("text_size"),
         ["normal", "large"],
         key="text_size",
         horizontal=True,
-        format_func=str.capitalize,
-        help="Large text on this page, and a large-print PDF (body text 14 pt or more).",
+        format_func=lambda size: t(f"text_size_{size}"),
+        help=t("text_size_help"),
     )
     role = st.session_state["role"]
     if role is not None:
         st.button(
-            "New patient" if role == "nurse" else "Start again",
+            t("new_patient") if role == "nurse" else t("start_again"),
             use_container_width=True,
             key="new_patient",
             on_click=screens.ask_before_clearing,
-            help="Clears every answer and result from this session.",
+            help=t("clear_help"),
         )
     if role is not None and st.session_state["step"] != "results":
         st.button(
-            "Skip to summary",
+            t("skip_to_summary"),
             use_container_width=True,
             key="skip_to_results",
             on_click=state.go,
             args=("results", True),
         )
-        with st.expander("Continue with saved answers"):
+        with st.expander(t("continue_saved")):
             screens.resume_uploader("sidebar")
 
 screens.confirm_clear_dialog()
@@ -71,4 +72,4 @@ elif step == "results":
     summary.results()
 else:
     screens.patient_step(step)
-nav.warn_before_leaving(state.unsaved())
+nav.warn_before_leaving(state.unsaved(), language())

@@ -77,16 +77,17 @@ def assessment_json(assessment: Assessment) -> str:
     return assessment.model_dump_json(indent=2)
 
 
-def saved_answers(answers: Any) -> dict[str, Any]:
-    """The file people download to resume later: the answers plus which tool wrote them."""
+def saved_answers(answers: Any, language: str = "en") -> dict[str, Any]:
+    """The file people download to resume later: the answers, the language they chose, which tool wrote them."""
     return {
         "tool": {"name": TOOL_NAME, "version": TOOL_VERSION, "questionnaire": load_definition().version},
+        "language": language,
         "answers": answers.given(),
     }
 
 
-def saved_answers_json(answers: Any) -> str:
-    return json.dumps(saved_answers(answers), indent=2, ensure_ascii=False)
+def saved_answers_json(answers: Any, language: str = "en") -> str:
+    return json.dumps(saved_answers(answers, language), indent=2, ensure_ascii=False)
 
 
 def csv_cell(value: Any) -> Any:

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import string
+from pathlib import Path
 
 import pytest
 import textstat
@@ -172,3 +173,38 @@ def test_fhir_carries_the_language_and_the_spanish_texts():
     assert response["item"][0]["item"][0]["text"] == ES.question(response["item"][0]["item"][0]["linkId"]).patient
     back, problems = answers_from_questionnaire_response(response)
     assert problems == [] and Answers.model_validate(back).given() == CASE.given()
+
+
+def test_screen_words_have_the_same_keys_and_placeholders_in_both_languages():
+    from ui.text import catalogue
+
+    en, es = dict(catalogue("en")), dict(catalogue("es"))
+    for meta in ("language", "reviewed", "status", "language_name"):
+        en.pop(meta, None)
+        es.pop(meta, None)
+    assert _placeholders(en) == _placeholders(es)
+
+
+def test_a_spanish_patient_meets_spanish_screens_from_start_to_summary():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60).run()
+    app.radio(key="language_choice").set_value("es").run()
+    assert [b.label for b in app.button][:2] == ["Soy paciente o familiar", "Soy enfermero(a) o clínico"]
+    app.button[0].click().run()
+    assert app.text_input(key="q_age").label == ES.question("age").patient + " (años)"
+    app.text_input(key="q_age").input("64").run()
+    app.radio(key="q_sex_at_birth").set_value("female").run()
+    app.button(key="next_about_you").click().run()
+    app.selectbox(key="q_cancer_type").set_value("nsclc").run()
+    app.radio(key="q_stage").set_value("metastatic").run()
+    app.button(key="skip_to_results").click().run()
+    assert not app.exception
+    texts = [str(e.value) for e in [*app.markdown, *app.info, *app.subheader, *app.header, *app.caption]]
+    texts += [b.label for b in app.button]
+    assert "Su resumen" in texts
+    # Source titles name English documents (FDA labels, NCI pages): they stay as published.
+    english_like = [
+        text for text in texts if len(ENGLISH_WORDS.findall(text)) >= 2 and not text.startswith("**Fuentes:**")
+    ]
+    assert english_like == []

@@ -18,6 +18,7 @@ import json
 import streamlit as st
 
 from . import state
+from .text import t
 
 SR_ONLY_ID = "ip-live"
 
@@ -56,6 +57,7 @@ _ARRIVE_JS = """<script>
 
 _LEAVE_JS = """<script>
 (() => {
+  document.documentElement.lang = %(lang)s;  // screen readers pick the voice from it (WCAG 3.1.1)
   window.__ipUnsaved = %(unsaved)s;
   if (window.__ipLeaveHooked) return;
   window.__ipLeaveHooked = true;
@@ -78,14 +80,9 @@ def arrive(title: str, announce: str) -> None:
     st.html(script, unsafe_allow_javascript=True)
 
 
-def warn_before_leaving(unsaved: bool) -> None:
-    st.html(_LEAVE_JS % {"unsaved": json.dumps(unsaved)}, unsafe_allow_javascript=True)
-
-
-RELOADED = (
-    "The page was reloaded, so your answers were cleared (they are never kept on the server). "
-    "If you saved an answers file, open “Continue with saved answers” to load it."
-)
+def warn_before_leaving(unsaved: bool, language: str = "en") -> None:
+    """Every run: the leave warning while answers are unsaved, and the page's language."""
+    st.html(_LEAVE_JS % {"unsaved": json.dumps(unsaved), "lang": json.dumps(language)}, unsafe_allow_javascript=True)
 
 
 def sync_url(steps_for_role) -> None:
@@ -101,7 +98,7 @@ def sync_url(steps_for_role) -> None:
     if moved and role and wanted_step in steps_for_role(role) and wanted_step != st.session_state["step"]:
         state.go(wanted_step)
         if fresh and wanted_step not in ("start", "nurse"):
-            st.session_state["notice"] = RELOADED
+            st.session_state["notice"] = t("reloaded")
     step = st.session_state["step"]
     target = {"role": role, "step": step} if role else {"step": step}
     if dict(st.query_params) != target:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
-from questionnaire import Answers, read_answers_file
+from questionnaire import LANGUAGES, Answers, read_answers_file
 
 from . import state
+from .text import t
 from .widgets import md_escape
 
 
@@ -19,35 +22,47 @@ def check_resume_file(data: bytes, filename: str | None = None) -> tuple[Answers
     return read_answers_file(data, filename, fhir_loader)
 
 
-def _load(answers: dict, location: str) -> None:
+def file_language(data: bytes) -> str | None:
+    """The language an ImmunoPrep answers file was saved in, if it says (older files do not)."""
+    try:
+        chosen = json.loads(data.decode("utf-8-sig")).get("language")
+    except (ValueError, AttributeError):
+        return None
+    return chosen if chosen in LANGUAGES else None
+
+
+def _load(answers: dict, location: str, chosen_language: str | None) -> None:
     state.replace_answers(answers)
+    if chosen_language:
+        st.session_state["language"] = chosen_language
     if st.session_state.get("role") is None:
         st.session_state["role"] = "patient"
     role = st.session_state["role"]
     state.go("review" if role == "patient" else "nurse", from_sidebar=location == "sidebar")
-    st.session_state["notice"] = f"Loaded {len(answers)} answers from your file."
+    st.session_state["notice"] = t("resume_loaded", count=len(answers))
 
 
 def resume_uploader(location: str) -> None:
     # The key changes on "New patient": that is what clears the file from the browser too.
     key = f"resume_{location}_{st.session_state.get('uploads_serial', 0)}"
     upload = st.file_uploader(
-        "Continue from a saved answers file (immunoprep-answers-….json, up to 100 KB)",
+        t("resume_upload"),
         type=None,
         key=key,
-        help="Use the answers file you saved earlier.",
+        help=t("resume_help"),
     )
     if upload is None:
         return
     answers, problems = check_resume_file(upload.getvalue(), upload.name)
     if problems:
-        st.error(
-            "That file could not be used, so nothing was changed:\n\n"
-            + "\n".join(f"- {md_escape(p)}" for p in problems[:10])
-        )
+        st.error(t("resume_failed") + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems[:10]))
         return
     given = answers.given()
-    st.success(f"Found {len(given)} answers in the file.")
+    st.success(t("resume_found", count=len(given)))
     st.button(
-        "Load these answers", key=f"resume_apply_{location}", type="primary", on_click=_load, args=(given, location)
+        t("resume_load"),
+        key=f"resume_apply_{location}",
+        type="primary",
+        on_click=_load,
+        args=(given, location, file_language(upload.getvalue())),
     )

@@ -4,16 +4,37 @@ from __future__ import annotations
 
 import streamlit as st
 
-from questionnaire import Answers, active_sections, answered_rows, load_definition, progress, visible_in_section
+from questionnaire import (
+    LANGUAGES,
+    Answers,
+    active_sections,
+    answered_rows,
+    load_definition,
+    progress,
+    visible_in_section,
+)
 from questionnaire import next_section as following_section
 from questionnaire import previous_section as preceding_section
 
 from . import nav, state, urgent
 from .resume import resume_uploader
 from .summary import save_answers_button
+from .text import catalogue, language, pdf_language, t
 from .widgets import render
 
-PATIENT_HINT = 'Every question can be left as "I don\'t know". Open "Where do I find this?" under a question for help.'
+
+def _language_name(code: str) -> str:
+    return catalogue(code)["language_name"]
+
+
+def _keep_choice(widget_key: str, kept_key: str) -> None:
+    # Streamlit forgets a widget's value on pages that do not draw it; keep the choice in plain state.
+    st.session_state[kept_key] = st.session_state[widget_key]
+
+
+def _definition():
+    """The questions in the person's language (ids and conditions are the same in every language)."""
+    return load_definition(language())
 
 
 def steps_for_role(role: str) -> set[str]:
@@ -40,20 +61,17 @@ def confirm_clear_dialog() -> None:
     if not st.session_state.get("confirm_clear"):
         return
     count = len(state.answers())
-    title = f"Clear all {count} answers?" if count != 1 else "Clear your 1 answer?"
+    title = t("clear_title_many", count=count) if count != 1 else t("clear_title_one")
 
     def body() -> None:
-        st.markdown(
-            "This removes every answer, the summary and any file you loaded from this page. "
-            "It cannot be undone. If you want to keep them, save your answers first."
-        )
+        st.markdown(t("clear_body"))
         yes, no = st.columns(2)
         # A dialog closes only when the app reruns from inside it (Streamlit's documented way).
-        if yes.button("Yes, clear everything", type="primary", key="confirm_clear_yes", use_container_width=True):
+        if yes.button(t("clear_yes"), type="primary", key="confirm_clear_yes", use_container_width=True):
             _stop_asking()
             state.new_patient()
             st.rerun()
-        if no.button("No, keep my answers", key="confirm_clear_no", use_container_width=True):
+        if no.button(t("clear_no"), key="confirm_clear_no", use_container_width=True):
             _stop_asking()
             st.rerun()
 
@@ -62,27 +80,23 @@ def confirm_clear_dialog() -> None:
 
 def start() -> None:
     st.title("ImmunoPrep", anchor=False)
-    st.markdown(
-        "Get ready for a cancer appointment where **immunotherapy** may come up. Answer a few questions "
-        "(about 10 minutes). You will get a summary to print and bring to your doctor: which kinds of "
-        "immunotherapy are often talked about for situations like yours, why, and what to ask."
+    st.radio(
+        t("language_choice"),
+        LANGUAGES,
+        index=LANGUAGES.index(language()),
+        key="language_choice",
+        horizontal=True,
+        format_func=_language_name,
+        on_change=_keep_choice,
+        args=("language_choice", "language"),
     )
-    st.info(
-        "This is education, not medical advice. It does not decide whether you can have any treatment. "
-        "Nothing you type is stored: it disappears when you close this page.",
-        icon="ℹ️",
-    )
-    st.header("Who is answering?", divider="gray", anchor=False)
+    st.markdown(t("start_intro"))
+    st.info(t("start_note"), icon="ℹ️")
+    st.header(t("who"), divider="gray", anchor=False)
     left, right = st.columns(2)
-    left.button(
-        "I am a patient or family member",
-        type="primary",
-        use_container_width=True,
-        on_click=_start_as,
-        args=("patient",),
-    )
-    right.button("I am a nurse or clinician", use_container_width=True, on_click=_start_as, args=("nurse",))
-    with st.expander("Continue with saved answers"):
+    left.button(t("i_am_patient"), type="primary", use_container_width=True, on_click=_start_as, args=("patient",))
+    right.button(t("i_am_nurse"), use_container_width=True, on_click=_start_as, args=("nurse",))
+    with st.expander(t("continue_saved")):
         resume_uploader("start")
 
 
@@ -107,7 +121,8 @@ def _steps() -> list[str]:
 
 def patient_step(section_id: str) -> None:
     answers = state.answers()
-    sections = {s.id: s for s in load_definition().sections}
+    definition = _definition()
+    sections = {s.id: s for s in definition.sections}
     steps = _steps()
     if section_id not in steps:  # an answer hid this whole step: move on
         section_id = following_section(section_id, answers) or "review"
@@ -115,16 +130,16 @@ def patient_step(section_id: str) -> None:
         st.rerun()
     number = steps.index(section_id) + 1
     title = sections[section_id].title["patient"]
-    st.progress(number / len(steps), text=f"Step {number} of {len(steps)}")
+    st.progress(number / len(steps), text=t("step", number=number, total=len(steps)))
     st.header(title, anchor=False)
-    nav.arrive(title, f"Step {number} of {len(steps)}: {title}")
-    st.caption(PATIENT_HINT)
-    _questions_with_urgent_panel(visible_in_section(section_id, answers), "patient")
+    nav.arrive(title, t("step_titled", number=number, total=len(steps), title=title))
+    st.caption(t("patient_hint"))
+    _questions_with_urgent_panel(visible_in_section(section_id, answers, definition), "patient")
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
-    back.button("← Back", use_container_width=True, key=f"back_{section_id}", on_click=_go_back, args=(section_id,))
+    back.button(t("back"), use_container_width=True, key=f"back_{section_id}", on_click=_go_back, args=(section_id,))
     forward.button(
-        "Next →",
+        t("next"),
         type="primary",
         use_container_width=True,
         key=f"next_{section_id}",
@@ -148,35 +163,39 @@ def _questions_with_urgent_panel(questions, audience: str) -> None:
 def review() -> None:
     answers = state.answers()
     steps = _steps()
-    st.progress(1.0, text=f"Step {len(steps)} of {len(steps)}: check your answers")
-    st.header("Check your answers", anchor=False)
-    nav.arrive("Check your answers", f"Step {len(steps)} of {len(steps)}: Check your answers")
+    title = t("check_title")
+    st.progress(1.0, text=t("check_progress", total=len(steps)))
+    st.header(title, anchor=False)
+    nav.arrive(title, t("step_titled", number=len(steps), total=len(steps), title=title))
     urgent.show(urgent.current_assessment(answers), "patient")
     done = progress(answers)
-    st.caption(f"You answered {done.answered} of {done.visible} questions. Blank ones are fine.")
+    st.caption(t("answered_count", answered=done.answered, visible=done.visible))
     given = Answers.model_validate(answers)
-    rows = answered_rows(given)
-    for section in active_sections(answers):
+    rows = answered_rows(given, language=language())
+    for section in active_sections(answers, _definition()):
         st.subheader(section.title["patient"], anchor=False)
         mine = [(q, text) for q, text in rows if q.section == section.id]
         if mine:
-            st.table({"Question": [q.label for q, _ in mine], "Your answer": [t for _, t in mine]})
+            st.table({t("question"): [q.label for q, _ in mine], t("your_answer"): [text for _, text in mine]})
         else:
-            st.caption("No answers in this part.")
+            st.caption(t("no_answers_here"))
         st.button(
-            f"Change “{section.title['patient']}”", key=f"change_{section.id}", on_click=state.go, args=(section.id,)
+            t("change_section", title=section.title["patient"]),
+            key=f"change_{section.id}",
+            on_click=state.go,
+            args=(section.id,),
         )
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
     back.button(
-        "← Back",
+        t("back"),
         use_container_width=True,
         key="back_review",
         on_click=state.go,
         args=(steps[-2] if len(steps) > 1 else "start",),
     )
     forward.button(
-        "See my summary →",
+        t("see_summary"),
         type="primary",
         use_container_width=True,
         key="to_results",
@@ -190,7 +209,7 @@ def review() -> None:
 def _tab_label(section, answers: dict) -> str:
     shown = visible_in_section(section.id, answers)
     done = sum(1 for q in shown if q.id in answers)
-    return f"{section.title['nurse']} ({done} of {len(shown)})"
+    return t("tab_label", title=section.title["nurse"], done=done, total=len(shown))
 
 
 def _remember_tab(labels: dict[str, str]) -> None:
@@ -200,11 +219,22 @@ def _remember_tab(labels: dict[str, str]) -> None:
 
 
 def nurse_form() -> None:
-    st.header("Intake", anchor=False)
-    nav.arrive("Intake", "Intake form")
-    st.text_input("Patient label for the PDF (e.g. initials; not stored)", key="label", max_chars=60)
+    st.header(t("intake"), anchor=False)
+    nav.arrive(t("intake"), t("intake_form"))
+    label_box, pdf_box = st.columns([3, 2])
+    label_box.text_input(t("patient_label"), key="label", max_chars=60)
+    pdf_box.selectbox(
+        t("pdf_language"),
+        LANGUAGES,
+        index=LANGUAGES.index(pdf_language()),
+        key="pdf_language_choice",
+        format_func=_language_name,
+        on_change=_keep_choice,
+        args=("pdf_language_choice", "pdf_language"),
+    )
     answers = state.answers()
-    sections = active_sections(answers)
+    definition = _definition()
+    sections = active_sections(answers, definition)
     labels = {s.id: _tab_label(s, answers) for s in sections}
     open_section = st.session_state.get("nurse_tab_section")
     tabs = st.tabs(
@@ -216,9 +246,9 @@ def nurse_form() -> None:
     )
     for tab, section in zip(tabs, sections, strict=True):
         with tab:
-            _questions_with_urgent_panel(visible_in_section(section.id, answers), "nurse")
+            _questions_with_urgent_panel(visible_in_section(section.id, answers, definition), "nurse")
     done = progress(answers)
-    st.caption(f"{done.answered} of {done.visible} visible questions answered.")
-    st.button("Show summary →", type="primary", key="to_results_nurse", on_click=state.go, args=("results",))
+    st.caption(t("nurse_progress", answered=done.answered, visible=done.visible))
+    st.button(t("show_summary"), type="primary", key="to_results_nurse", on_click=state.go, args=("results",))
     if answers:
         save_answers_button(Answers.model_validate(answers), "save_nurse", st.session_state.get("label") or "")

@@ -12,6 +12,8 @@ import streamlit as st
 
 from questionnaire import validate_answers
 
+from .text import t
+
 KEYS = (
     "role",
     "step",
@@ -24,6 +26,8 @@ KEYS = (
     "saved_answers",
     "nurse_tab",
     "nurse_tab_section",
+    "pdf_language",
+    "pdf_language_choice",
 )
 WIDGET_PREFIX = "q_"
 
@@ -42,6 +46,8 @@ def init() -> None:
         "nav_serial": 0,
         "nav_from_sidebar": False,
         "uploads_serial": 0,
+        "language": "en",
+        "pdf_language": None,  # None: the same as the screen
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -107,7 +113,7 @@ def new_patient() -> None:
     st.session_state["uploads_serial"] = uploads + 1
     st.session_state["role"] = role
     go("nurse" if role == "nurse" else "start", from_sidebar=True)
-    st.session_state["notice"] = "All answers and results were cleared."
+    st.session_state["notice"] = t("cleared")
 
 
 def go(step: str, from_sidebar: bool = False) -> None:

@@ -4,6 +4,7 @@ immunotherapy by level, tests that would help, questions to ask, and the downloa
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 
@@ -20,14 +21,15 @@ from reports import (
     saved_answers_json,
     summary_row,
 )
-from rules import LEVEL_LABELS, LEVELS, Assessment, RuleEngineError, assess, load_rulebook
+from rules import LEVELS, Assessment, RuleEngineError, assess, load_rulebook
 
 from . import nav, state, urgent
+from .text import language, pdf_language, t, words
 from .widgets import md_escape
 
 LOG = logging.getLogger("immunoprep")
 LEVEL_MARK = {"commonly_considered": "●", "may_be_considered": "◐", "not_typical": "○"}
-PRINT_BUTTON = """<button class="ip-print" type="button" onclick="window.print()">Print this page</button>"""
+PRINT_BUTTON = """<button class="ip-print" type="button" onclick="window.print()">%s</button>"""
 
 
 def _log_failure(what: str, error: BaseException) -> None:
@@ -47,28 +49,28 @@ def _category_block(category, show_rules: bool, labels: dict[str, str]) -> None:
         f"{LEVEL_MARK[category.level]} {category.title}", expanded=category.level == "commonly_considered"
     ):
         st.markdown(md_escape(category.summary))
-        st.markdown("**Why it appears**")
+        st.markdown(f"**{t('why')}**")
         for reason in category.reasons:
             used = ", ".join(labels.get(a, a) for a in reason.answers)
-            suffix = f" — based on: {md_escape(used)}" if used else ""
+            suffix = f" — {t('based_on', answers=md_escape(used))}" if used else ""
             st.markdown(f"- {md_escape(reason.text)}{suffix}{_rule_tag(reason.rule, show_rules)}")
         if category.considerations:
-            st.markdown("**What may affect suitability**")
+            st.markdown(f"**{t('suitability')}**")
             for item in category.considerations:
-                tag = "Important" if item.severity == "important" else "To discuss"
+                tag = t("important") if item.severity == "important" else t("to_discuss")
                 st.markdown(f"- **{tag}:** {md_escape(item.text)}{_rule_tag(item.rule, show_rules)}")
         if category.level != "not_typical":
-            st.markdown(f"**How it is given:** {md_escape(category.how_given)} {md_escape(category.practical)}")
-            st.markdown(f"**Common side effects:** {md_escape(category.side_effects)}")
-        st.markdown("**Sources:** " + " · ".join(f"[{md_escape(s.title)}]({s.url})" for s in category.sources))
+            st.markdown(f"**{t('how_given')}** {md_escape(category.how_given)} {md_escape(category.practical)}")
+            st.markdown(f"**{t('side_effects')}** {md_escape(category.side_effects)}")
+        st.markdown(f"**{t('sources')}** " + " · ".join(f"[{md_escape(s.title)}]({s.url})" for s in category.sources))
 
 
 def _pdf(answers: Answers, assessment: Assessment, label: str, large_print: bool) -> bytes | None:
     """The PDF, made once per answers/label/size and kept in the session; None if it failed."""
-    cache_key = (answers.model_dump_json(), label, large_print)
+    cache_key = (answers.model_dump_json(), label, large_print, assessment.language)
     cached = st.session_state.get("pdf_cache")
     if not cached or cached[0] != cache_key:
-        with st.spinner("Preparing your PDF…"):
+        with st.spinner(t("preparing_pdf")):
             try:
                 cached = (cache_key, build_pdf(assessment, answers, label=label, large_print=large_print))
             except Exception as error:  # any fpdf2/font failure: never offer a broken or partial file
@@ -84,7 +86,7 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
     left, right = st.columns([3, 2], vertical_alignment="center")
     if pdf:
         left.download_button(
-            "Download the PDF to bring to your doctor" + (" (large print)" if large else ""),
+            t("download_pdf_large" if large else "download_pdf"),
             pdf,
             file_name=download_name("summary", label, today),
             mime="application/pdf",
@@ -93,46 +95,46 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
             use_container_width=True,
         )
     else:
-        left.error("Sorry, the PDF could not be made. You can print this page instead.", icon="⚠️")
-        left.button("Try the PDF again", key="retry_pdf")
+        left.error(t("pdf_failed"), icon="⚠️")
+        left.button(t("retry_pdf"), key="retry_pdf")
     with right:
-        st.html(PRINT_BUTTON, unsafe_allow_javascript=True)
+        st.html(PRINT_BUTTON % html.escape(t("print_page")), unsafe_allow_javascript=True)
 
 
 def save_answers_button(answers: Answers, key: str, label: str = "") -> None:
     """'Save my answers to continue later': on every step, so nobody has to reach the end to keep them."""
     st.download_button(
-        "Save my answers to continue later",
-        saved_answers_json(answers),
+        t("save_answers"),
+        saved_answers_json(answers, language()),
         icon=":material/save:",
         file_name=download_name("answers", label, dt.date.today()),
         mime="application/json",
         key=key,
         on_click=state.mark_saved,
-        help="Downloads a small file to your device. Nothing is kept on our server.",
+        help=t("save_answers_help"),
     )
 
 
 def _more_downloads(answers: Answers, assessment: Assessment, label: str, today: dt.date) -> None:
-    with st.expander("More downloads (for clinics)"):
+    with st.expander(t("more_downloads")):
         save_answers_button(answers, "dl_answers", label)
         st.download_button(
-            "Result (JSON)",
+            t("result_json"),
             assessment_json(assessment),
             file_name=download_name("result", label, today, "json"),
             mime="application/json",
             key="dl_result_json",
         )
         st.download_button(
-            "Result (CSV)",
+            t("result_csv"),
             results_csv([summary_row(answers, assessment, label)]),
             file_name=download_name("result", label, today, "csv"),
             mime="text/csv",
             key="dl_result_csv",
         )
         st.download_button(
-            "FHIR QuestionnaireResponse",
-            json.dumps(questionnaire_response(answers), indent=2),
+            t("fhir_response"),
+            json.dumps(questionnaire_response(answers, language=assessment.language), indent=2, ensure_ascii=False),
             file_name=download_name("fhir", label, today),
             mime="application/fhir+json",
             key="dl_fhir",
@@ -142,48 +144,51 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
 def results() -> None:
     audience = "nurse" if st.session_state.get("role") == "nurse" else "patient"
     st.button(
-        "← Back to the questions",
+        t("back_to_questions"),
         key="back_to_questions",
         on_click=state.go,
         args=("nurse" if audience == "nurse" else "review",),
     )
     answers = Answers.model_validate(state.answers())
-    title = "Your summary" if audience == "patient" else "Summary"
+    title = t("your_summary") if audience == "patient" else t("summary")
     st.header(title, anchor=False)
     nav.arrive(title, title)
     try:
-        assessment = assess(answers)
+        assessment = assess(answers, language())
+        printed = assessment if pdf_language() == language() else assess(answers, pdf_language())
     except RuleEngineError as error:
         _log_failure("assessment", error)
-        st.error(
-            "Sorry, the summary could not be made this time. Your answers are still here. "
-            "Please try again. If it keeps happening, tell the staff who run this tool.",
-            icon="⚠️",
-        )
-        st.button("Try again", key="retry_results", type="primary")
+        st.error(t("summary_failed"), icon="⚠️")
+        st.button(t("try_again"), key="retry_results", type="primary")
         return
     urgent.show(assessment, audience)
     label = st.session_state.get("label") or ""
     today = dt.date.today()
-    _print_and_pdf(answers, assessment, label, today)
+    _print_and_pdf(answers, printed, label, today)
     st.info(assessment.disclaimer, icon="ℹ️")
-    labels = {q.id: q.label for q in load_definition().questions}
-    show_rules = audience == "nurse" and st.toggle("Show rule ids", key="show_rule_ids")
+    labels = {q.id: q.label for q in load_definition(language()).questions}
+    show_rules = audience == "nurse" and st.toggle(t("show_rule_ids"), key="show_rule_ids")
     for level in LEVELS:
         group = [c for c in assessment.categories if c.level == level]
         if group:
-            st.subheader(f"{LEVEL_MARK[level]} {LEVEL_LABELS[level]} ({len(group)})", anchor=False)
+            st.subheader(f"{LEVEL_MARK[level]} {words('levels')[level]} ({len(group)})", anchor=False)
             for category in group:
                 _category_block(category, show_rules, labels)
     if assessment.missing_information:
-        st.subheader("Tests and information that would help", anchor=False)
+        st.subheader(t("missing_heading"), anchor=False)
         for item in assessment.missing_information:
             st.markdown(f"- **{md_escape(labels[item.question])}:** {md_escape(item.text)}")
-    st.subheader("Questions to ask", anchor=False)
+    st.subheader(t("questions_heading"), anchor=False)
     for number, question in enumerate(assessment.questions_to_ask, 1):
         st.markdown(f"{number}. {md_escape(question)}")
-    _more_downloads(answers, assessment, label, today)
+    _more_downloads(answers, printed, label, today)
+    tool = assessment.tool
     st.caption(
-        f"{assessment.tool.name} {assessment.tool.version} · rules {assessment.tool.rules_version}, "
-        f"reviewed {assessment.tool.rules_reviewed}"
+        t(
+            "tool_line",
+            tool=tool.name,
+            version=tool.version,
+            rules_version=tool.rules_version,
+            reviewed=tool.rules_reviewed,
+        )
     )

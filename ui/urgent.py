@@ -16,6 +16,8 @@ from questionnaire import Answers, option_text
 from reports import describe_failure
 from rules import Assessment, RuleEngineError, assess, load_rulebook
 
+from .text import language
+
 LOG = logging.getLogger("immunoprep")
 TIER_ICON = {"emergency": "⚠", "call_team_now": "⚠"}  # text symbols: emoji fonts are not everywhere
 
@@ -23,7 +25,7 @@ TIER_ICON = {"emergency": "⚠", "call_team_now": "⚠"}  # text symbols: emoji 
 def current_assessment(answers: dict) -> Assessment | None:
     """The assessment of the answers so far, or None if the engine failed (logged without answers)."""
     try:
-        return assess(Answers.model_validate(answers))
+        return assess(Answers.model_validate(answers), language())
     except RuleEngineError as error:
         LOG.error("assessment failed: %s (message withheld: it may quote answers)", describe_failure(error))
         return None
@@ -34,13 +36,13 @@ def panel_html(assessment: Assessment, audience: str = "patient", question: str 
     items = [item for item in assessment.urgent if question is None or item.question == question]
     if not items:
         return ""
-    wording = load_rulebook().content.urgent
+    wording = load_rulebook().wording(assessment.language).content.urgent
     view = assessment.model_copy(update={"urgent": items})
     parts = []
     for tier, signs, texts in view.urgent_by_tier():
         words = wording[tier]
         sign_question = next(item.question for item in items if item.tier == tier)
-        named = [html.escape(option_text(sign_question, sign, audience)) for sign in signs]
+        named = [html.escape(option_text(sign_question, sign, audience, assessment.language)) for sign in signs]
         sign_line = (
             f'<p class="ip-signs"><strong>{html.escape(words.signs_intro)}</strong> {"; ".join(named)}</p>'
             if named

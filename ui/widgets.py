@@ -7,10 +7,11 @@ from typing import Any
 
 import streamlit as st
 
-from questionnaire import Question
+from questionnaire import Question, load_definition
 from questionnaire.lab_report import direct_ratio_question, ratio_from_report, ratio_words
 
 from . import state
+from .text import language, t
 
 # Every ASCII punctuation Markdown reads, and "&" (entities). Escapes cannot stop GFM autolinks:
 # Streamlit finds "http://", "www." and e-mail addresses in the text after escapes are resolved,
@@ -18,7 +19,6 @@ from . import state
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 WORD_JOINER = "\u2060"
-UNKNOWN_NUMBER = "I don't know"
 
 
 def short_name(question: Question, audience: str = "patient") -> str:
@@ -30,12 +30,12 @@ def short_name(question: Question, audience: str = "patient") -> str:
 
 def unknown_label(question: Question, audience: str) -> str:
     """'I don't know' names its question (a checkbox's label is its accessible name)."""
-    return f"{UNKNOWN_NUMBER if audience == 'patient' else 'Unknown'} ({short_name(question, audience)})"
+    return t("unknown_named" if audience == "patient" else "unknown_named_nurse", name=short_name(question, audience))
 
 
 def help_label(question: Question) -> str:
     """One help control per question, named after it."""
-    return f"Where do I find this? ({short_name(question)})"
+    return t("where_to_find", name=short_name(question))
 
 
 def md_escape(text: str) -> str:
@@ -50,7 +50,8 @@ def _wording(question: Question, audience: str) -> str:
 def number_label(question: Question, audience: str) -> str:
     """The wording plus its unit, unless the wording already ends with one (nurse labels such as 'LVEF (%)')."""
     label = _wording(question, audience)
-    return label if label.endswith(")") or not question.unit else f"{label} ({question.unit})"
+    unit = load_definition(language()).unit_labels.get(question.unit or "", question.unit)
+    return label if label.endswith(")") or not unit else f"{label} ({unit})"
 
 
 def _option_label(question: Question, audience: str):
@@ -160,17 +161,28 @@ def _render_report(question: Question, label: str) -> None:
     result, unit, upper = st.columns([2, 2, 2], vertical_alignment="bottom")
     with result:
         st.text_input(
-            f"{test} result, as printed", key=key + "_result", placeholder="for example 30", disabled=unknown, **change
+            t("result_as_printed", test=test),
+            key=key + "_result",
+            placeholder=t("for_example", value=30),
+            disabled=unknown,
+            **change,
         )
     with unit:
-        st.radio(f"{test} unit", report.unit_names, key=key + "_unit", horizontal=True, disabled=unknown, **change)
+        st.radio(
+            t("result_unit", test=test),
+            report.unit_names,
+            key=key + "_unit",
+            horizontal=True,
+            disabled=unknown,
+            **change,
+        )
     with upper:
         st.text_input(
-            "Top of the normal range",
+            t("upper_normal"),
             key=key + "_upper",
-            placeholder="for example 20",
+            placeholder=t("for_example", value=20),
             disabled=unknown,
-            help="The normal range is printed next to the result, for example 3 - 20. Type the higher number.",
+            help=t("upper_normal_help"),
             **change,
         )
     st.checkbox(unknown_label(question, "patient"), key=key + "_unknown", **change)
@@ -186,7 +198,7 @@ def _render_confirm(question: Question) -> None:
     if pending is None:
         return
     st.warning(md_escape(pending[1]), icon="❓")
-    st.button("Yes, that is right", key=key + "_confirm_yes", on_click=_on_confirm, args=(question,))
+    st.button(t("yes_right"), key=key + "_confirm_yes", on_click=_on_confirm, args=(question,))
 
 
 def render(question: Question, audience: str = "patient") -> None:
@@ -214,7 +226,7 @@ def render(question: Question, audience: str = "patient") -> None:
                 label,
                 question.option_ids,
                 format_func=_option_label(question, audience),
-                placeholder="Choose one…",
+                placeholder=t("choose_one"),
                 **common,
             )
         else:
@@ -232,7 +244,7 @@ def render(question: Question, audience: str = "patient") -> None:
             label,
             question.option_ids,
             format_func=_option_label(question, audience),
-            placeholder="Choose all that apply…",
+            placeholder=t("choose_all"),
             select_all=False,
             filter_mode="contains",
             wrap=True,
