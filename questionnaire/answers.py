@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from .definition import UNKNOWN, Definition, Question, load_definition
 from .flow import is_answered, visible_ids
+from .messages import current_language, label_of, option_of, say, speaking
 from .numbers import NumberTextError, means_unknown, read_typed_number
 
 
@@ -54,17 +55,19 @@ def _finite_number(value: Any) -> bool:
     return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
-# How a unit reads inside a sentence ("between 0 and 40 times the top of the normal range").
-_UNIT_WORDS = {"%": "%", "× ULN": " times the top of the normal range"}
-_ASKED_IN = {"%": "percent (%)", "× ULN": "times the top of the normal range"}
-DONT_KNOW_HINT = "If you don't know, tick “I don't know”."
-
-
 def unit_words(unit: str | None) -> str:
     """The unit as it follows a number in a sentence: '55%', '67 years', '1.5 times the top of…'."""
     if not unit:
         return ""
-    return _UNIT_WORDS.get(unit, f" {unit}")
+    if unit == "%":
+        return "%"
+    if unit == "× ULN":
+        return say("unit_times_uln")
+    return " " + load_definition(current_language()).unit_labels.get(unit, unit)
+
+
+def _asked_in(unit: str | None) -> str:
+    return {"%": say("asked_in_percent"), "× ULN": say("asked_in_times_uln")}.get(unit or "", unit or "")
 
 
 def in_sentence(label: str) -> str:
@@ -82,18 +85,22 @@ def example_number(question: Question) -> str:
 
 def not_a_number_message(question: Question, typed: Any = None) -> str:
     """Plain words for text that is not one number."""
-    ask = f"type a number, like {example_number(question)}. {DONT_KNOW_HINT}"
+    hint = say("dont_know_hint")
+    label, example = label_of(question.id), example_number(question)
     if isinstance(typed, str):
-        return f"{question.label}: {_quote(typed)} is not a number. Please {ask}"
-    return f"{question.label}: please {ask}"
+        return say("not_a_number_typed", label=label, typed=_quote(typed), example=example, hint=hint)
+    return say("not_a_number", label=label, example=example, hint=hint)
 
 
 def range_message(question: Question, side: Literal["high", "low"]) -> str:
     """Plain words for a number outside the plausible range: too high or too low, and the usual range."""
     low, high = question.range  # type: ignore[misc]
-    return (
-        f"That looks too {side} for {in_sentence(question.label)}. Please check it: most people type a number "
-        f"between {_format_number(low)} and {_format_number(high)}{unit_words(question.unit)}."
+    return say(
+        "too_high" if side == "high" else "too_low",
+        label_in_sentence=in_sentence(label_of(question.id)),
+        low=_format_number(low),
+        high=_format_number(high),
+        unit=unit_words(question.unit),
     )
 
 
@@ -103,20 +110,22 @@ def _typed_number(question: Question, text: str) -> float:
         typed = read_typed_number(text)
     except NumberTextError as error:
         if error.kind == "thousands":
-            raise _fail(
-                f"{question.label}: {_quote(text)} could mean two different numbers. Please type it "
-                f"without the comma, like 1500 or 1.5."
-            ) from None
+            raise _fail(say("thousands", label=label_of(question.id), typed=_quote(text))) from None
         raise _fail(not_a_number_message(question, text)) from None
     if typed.unit and typed.unit != question.unit:
         raise _fail(
-            f"{question.label} is asked in {_ASKED_IN.get(question.unit or '', question.unit)}, not in "
-            f"{typed.unit}. Please type just the number, like {example_number(question)}."
+            say(
+                "wrong_unit",
+                label=label_of(question.id),
+                asked_in=_asked_in(question.unit),
+                unit=typed.unit,
+                example=example_number(question),
+            )
         )
     if typed.bound:
         low, high = question.range  # type: ignore[misc]
         if question.integer:  # ages and counts are known exactly; "<" and ">" belong to lab reports
-            raise _fail(f"{question.label}: please type one number, like {example_number(question)}, without < or >.")
+            raise _fail(say("no_bounds", label=label_of(question.id), example=example_number(question)))
         # Lab reports print "<" or ">" at the edge of what the lab reports, e.g. "eGFR >90" (the formula
         # is not precise above it) or "bilirubin <3" (too little to measure). Both edges lie in the
         # normal range, so the bound itself is the closest value we can store, and the rules compare
@@ -147,7 +156,7 @@ def _number_checker(question: Question):
             raise _fail(range_message(question, "high" if value > high else "low"))
         if question.integer:
             if value != int(value):
-                raise _fail(f"{question.label}: please type a whole number, like {example_number(question)}.")
+                raise _fail(say("whole_number", label=label_of(question.id), example=example_number(question)))
             return int(value)
         return float(value)
 
@@ -169,7 +178,7 @@ def _choice_checker(question: Question):
             value = str(int(value))  # ECOG given as a number
         if not isinstance(value, str) or value not in allowed:
             # Never the option ids: a patient cannot use them, and 38 of them bury the message.
-            raise _fail_choice(f"{question.label}: {_quote(value)} is not one of the choices.")
+            raise _fail_choice(say("not_a_choice", label=label_of(question.id), typed=_quote(value)))
         return value
 
     return check
@@ -184,19 +193,19 @@ def _multi_checker(question: Question):
         if isinstance(value, str):
             value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         if not isinstance(value, (list, tuple)):
-            raise _fail(f"{question.label}: please choose from the list.")
+            raise _fail(say("choose_from_list", label=label_of(question.id)))
         unknown = [v for v in value if not isinstance(v, str) or v not in allowed]
         if unknown:
             shown = ", ".join(_quote(v) for v in unknown[:3]) + (
-                f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+                say("and_more", count=len(unknown) - 3) if len(unknown) > 3 else ""
             )
-            verb = "is" if len(unknown) == 1 else "are"
-            raise _fail_choice(f"{question.label}: {shown} {verb} not among the choices.")
+            key = "not_among_one" if len(unknown) == 1 else "not_among_many"
+            raise _fail_choice(say(key, label=label_of(question.id), shown=shown))
         chosen = [option for option in allowed if option in value]  # canonical order, no duplicates
         for exclusive in question.exclusive:
             if exclusive in chosen and len(chosen) > 1:
-                option = question.option(exclusive)
-                raise _fail(f"{question.label}: '{option.patient}' cannot be combined with other choices")
+                option = option_of(question.id, exclusive)
+                raise _fail(say("not_combined", label=label_of(question.id), option=option))
         return chosen or None
 
     return check
@@ -209,12 +218,12 @@ def _text_checker(question: Question):
         if value is None:
             return value
         if not isinstance(value, str):
-            raise _fail(f"{question.label} must be text")
+            raise _fail(say("must_be_text", label=label_of(question.id)))
         text = unicodedata.normalize("NFC", value).strip()
         if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text):
-            raise _fail(f"{question.label} contains control or invisible characters; please retype it")
+            raise _fail(say("control_characters", label=label_of(question.id)))
         if len(text) > limit:
-            raise _fail(f"{question.label} is too long ({len(text)} characters; at most {limit})")
+            raise _fail(say("too_long", label=label_of(question.id), length=len(text), limit=limit))
         return text or None
 
     return check
@@ -293,6 +302,7 @@ class Problem:
     field: str
     message: str
     hint: str = ""
+    kind: str = ""  # a stable name for callers that react to one kind of problem
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" + (f" {self.hint}" if self.hint else "")
@@ -305,7 +315,7 @@ def problems_from(error: ValidationError) -> list[Problem]:
         if len(field) > 40:  # only an unknown key can be this long; quote it, do not echo megabytes
             field = field[:39] + "…"
         if item["type"] == "extra_forbidden":
-            problems.append(Problem(field, "is not a question in ImmunoPrep"))
+            problems.append(Problem(field, say("not_a_question"), kind="not_a_question"))
         elif item["type"] == "answer_choice":
             problems.append(Problem(field, item["msg"], CHOICES_HINT))
         else:
@@ -314,8 +324,14 @@ def problems_from(error: ValidationError) -> list[Problem]:
     return list(unique.values())
 
 
-def validate_answers(data: Any) -> tuple[Any, list[Problem]]:
-    """Validate, keeping every valid answer: returns (Answers built from the good fields, problems)."""
+def validate_answers(data: Any, language: str = "en") -> tuple[Any, list[Problem]]:
+    """Validate, keeping every valid answer: returns (Answers built from the good fields, problems);
+    the messages are in `language`."""
+    with speaking(language):
+        return _validate(data)
+
+
+def _validate(data: Any) -> tuple[Any, list[Problem]]:
     if not isinstance(data, Mapping):
         return Answers(), [Problem("answers", "must be a JSON object of question id → answer")]
     data = dict(data)

@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .answers import in_sentence
-from .definition import LabReport, LabUnit, Question
+from .definition import LabReport, LabUnit, Question, load_definition
+from .messages import current_language, report_test, say
 from .numbers import NumberTextError, TypedNumber, read_typed_number
 
 # Below 0.1 × ULN a result is under what labs measure (bilirubin about 2 µmol/L): in the chosen unit
@@ -41,11 +42,14 @@ class LabReading(BaseModel):
 def ratio_words(ratio: float) -> str:
     """The ratio in plain words, for patients."""
     if ratio == 1:
-        return "That is the same as the top of the normal range."
-    shown = f"{ratio:.2g}" if ratio < 1 else f"{round(ratio, 1):g}"
-    if ratio < 1:
-        return f"That is {shown} times the top of the normal range, so it is not above the normal range."
-    return f"That is {shown} times the top of the normal range."
+        return say("ratio_same")
+    shown = _decimal(f"{ratio:.2g}" if ratio < 1 else f"{round(ratio, 1):g}")
+    return say("ratio_below" if ratio < 1 else "ratio_above", ratio=shown)
+
+
+def _decimal(number: str) -> str:
+    """A number as this language writes it (decimal comma in Spanish)."""
+    return number.replace(".", load_definition(current_language()).answer_words.decimal_mark)
 
 
 def _report(question: Question) -> LabReport:
@@ -90,51 +94,41 @@ def _usual_unit(report: LabReport, value: float, chosen: LabUnit, upper: bool) -
 def ratio_from_report(question: Question, result: Any, unit: str, upper_normal: Any) -> LabReading:
     """Turn a result as printed, its unit and the top of its normal range into the × ULN ratio, checked."""
     report = _report(question)
-    test = in_sentence(report.test)
+    test = in_sentence(report_test(question.id))
     if unit not in report.unit_names:
-        return LabReading(problem=f"Please choose the unit printed next to your {test} result.")
+        return LabReading(problem=say("lab_choose_unit", test=test))
     chosen = report.unit(unit)
     value, top = _number(result), _upper_normal(upper_normal)
     if value is None:
-        return LabReading(problem=f"Please type your {test} result as a number, like 30.")
+        return LabReading(problem=say("lab_result_number", test=test))
     if top is None:
-        return LabReading(
-            problem="Please type the top of the normal range as a number, like 20. "
-            "It is printed next to the result, often as a range such as 3 - 20."
-        )
+        return LabReading(problem=say("lab_upper_number"))
     for typed in (value, top):
         if typed.unit and typed.unit != unit:
-            return LabReading(
-                problem=f"You typed {typed.unit}, but the unit chosen is {unit}. "
-                "Please choose the unit printed on your report."
-            )
+            return LabReading(problem=say("lab_unit_mismatch", typed=typed.unit, unit=unit))
     low, high = chosen.upper_normal
     if not low <= top.value <= high:
         other = _usual_unit(report, top.value, chosen, upper=True)
         if other:
-            return LabReading(
-                problem=f"Is that in {other.unit}? A top of the normal range of {top.value:g} is "
-                f"usually {other.unit}. Please check the unit."
-            )
+            return LabReading(problem=say("lab_upper_other_unit", other=other.unit, value=_decimal(f"{top.value:g}")))
         return LabReading(
-            problem=f"Please check the top of the normal range. For {test} in {unit} it is "
-            f"usually between {low:g} and {high:g}."
+            problem=say("lab_upper_check", test=test, unit=unit, low=_decimal(f"{low:g}"), high=_decimal(f"{high:g}"))
         )
     if value.value < 0:
-        return LabReading(problem=f"Please check your {test} result: it cannot be below zero.")
+        return LabReading(problem=say("lab_below_zero", test=test))
     # Reports print "<3" below what the lab can measure; the bound is the closest value (see answers.py).
     ratio = round(value.value / top.value, 2)
     _, most = question.range  # type: ignore[misc]
     if ratio > most:
-        return LabReading(
-            problem=f"That is {ratio:g} times the top of the normal range, which is too high to "
-            f"be likely. Please check the result and its unit."
-        )
+        return LabReading(problem=say("lab_too_high", ratio=_decimal(f"{ratio:g}")))
     if ratio < LOWEST_PLAUSIBLE_RATIO or ratio > report.confirm_above:
         other = _usual_unit(report, value.value, chosen, upper=False)
         if other:
             return LabReading(
-                ratio=ratio, confirm=f"Is that in {unit}? A {test} of {value.value:g} is usually {other.unit}."
+                ratio=ratio,
+                confirm=say(
+                    "lab_result_other_unit", unit=unit, test=test, value=_decimal(f"{value.value:g}"), other=other.unit
+                ),
             )
     if ratio > report.confirm_above:
         return LabReading(ratio=ratio, confirm=very_high_question(question, ratio))
@@ -143,11 +137,8 @@ def ratio_from_report(question: Question, result: Any, unit: str, upper_normal: 
 
 def very_high_question(question: Question, ratio: float) -> str:
     """The question to ask when a × ULN ratio is much higher than people usually have."""
-    test = in_sentence(_report(question).test)
-    return (
-        f"{ratio:g} times the top of the normal range is very high for {test}. Is that right? "
-        f"A result as printed on the report is not the same as times the top of the normal range."
-    )
+    _report(question)
+    return say("lab_very_high", ratio=_decimal(f"{ratio:g}"), test=in_sentence(report_test(question.id)))
 
 
 def direct_ratio_question(question: Question, typed: Any) -> str | None:

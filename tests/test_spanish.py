@@ -208,3 +208,41 @@ def test_a_spanish_patient_meets_spanish_screens_from_start_to_summary():
         text for text in texts if len(ENGLISH_WORDS.findall(text)) >= 2 and not text.startswith("**Fuentes:**")
     ]
     assert english_like == []
+
+
+def test_message_words_have_the_same_keys_and_placeholders_in_both_languages():
+    from questionnaire.messages import catalogue
+
+    en, es = dict(catalogue("en")), dict(catalogue("es"))
+    for meta in ("language", "reviewed", "status"):
+        en.pop(meta, None)
+        es.pop(meta, None)
+    assert _placeholders(en) == _placeholders(es)
+
+
+def test_a_spanish_patient_gets_spanish_messages():
+    from questionnaire import read_answers_file, validate_answers
+    from questionnaire.lab_report import ratio_from_report, ratio_words
+    from questionnaire.messages import speaking
+
+    _, problems = validate_answers({"age": "sesenta"}, "es")
+    assert (
+        problems[0].message
+        == "Edad: 'sesenta' no es un número. Escriba un número, por ejemplo 55. Si no lo sabe, marque “No sé”."
+    )
+    _, problems = validate_answers({"lvef_percent": 150}, "es")
+    assert problems[0].message.startswith("Eso parece muy alto para")
+    _, english = validate_answers({"age": "sixty"})
+    assert english[0].message.startswith("Age: 'sixty' is not a number.")
+    _, file_problems = read_answers_file(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "foto.png", language="es")
+    assert file_problems == [
+        "Esto es una foto, no un archivo de respuestas. Elija el archivo llamado immunoprep-answers-….json."
+    ]
+    bilirubin = ES.question("bilirubin_x_uln")
+    with speaking("es"):
+        assert ratio_words(1.5) == "Es 1,5 veces el valor más alto de lo normal."
+        assert (
+            "bilirrubina"
+            in ratio_from_report(bilirubin, "30", "µmol/L", "abc").problem
+            + ratio_from_report(bilirubin, "x", "µmol/L", "20").problem
+        )

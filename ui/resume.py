@@ -9,7 +9,7 @@ import streamlit as st
 from questionnaire import LANGUAGES, Answers, read_answers_file
 
 from . import state
-from .text import t
+from .text import language, t
 from .widgets import md_escape
 
 
@@ -19,7 +19,7 @@ def check_resume_file(data: bytes, filename: str | None = None) -> tuple[Answers
         from reports import answers_from_file_text as fhir_loader
     except ImportError:
         fhir_loader = None
-    return read_answers_file(data, filename, fhir_loader)
+    return read_answers_file(data, filename, fhir_loader, language())
 
 
 def file_language(data: bytes) -> str | None:

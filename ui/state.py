@@ -12,7 +12,7 @@ import streamlit as st
 
 from questionnaire import validate_answers
 
-from .text import t
+from .text import language, t
 
 KEYS = (
     "role",
@@ -73,7 +73,7 @@ def set_answer(question_id: str, raw: Any) -> None:
         problems.pop(question_id, None)
         return
     # Validate together with the other answers, so visibility and normalisation match the whole set.
-    validated, found = validate_answers({**store, question_id: raw})
+    validated, found = validate_answers({**store, question_id: raw}, language())
     mine = [p for p in found if p.field == question_id]
     if mine:
         problems[question_id] = mine[0].message

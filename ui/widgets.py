@@ -9,6 +9,7 @@ import streamlit as st
 
 from questionnaire import Question, load_definition
 from questionnaire.lab_report import direct_ratio_question, ratio_from_report, ratio_words
+from questionnaire.messages import speaking
 
 from . import state
 from .text import language, t
@@ -19,6 +20,12 @@ from .text import language, t
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 WORD_JOINER = "\u2060"
+
+
+def _in_language(function, *args):
+    """Call a lab-report helper so that its words come in the person's language."""
+    with speaking(language()):
+        return function(*args)
 
 
 def short_name(question: Question, audience: str = "patient") -> str:
@@ -84,7 +91,7 @@ def _on_change(question: Question) -> None:
         typed = st.session_state.get(key, "").strip()
         if st.session_state.get(key + "_unknown"):
             state.set_answer(question.id, "unknown")
-        elif (ask := direct_ratio_question(question, typed)) is not None:
+        elif (ask := _in_language(direct_ratio_question, question, typed)) is not None:
             # "12" is a plausible ratio but also a normal bilirubin in µmol/L: ask before storing it.
             state.errors().pop(question.id, None)
             st.session_state[key + "_confirm"] = (typed, ask)
@@ -138,7 +145,7 @@ def _on_report_change(question: Question) -> None:
     if not typed["_result"] or not typed["_upper"]:
         state.errors().pop(question.id, None)  # wait for the other box
         return
-    reading = ratio_from_report(question, typed["_result"], typed["_unit"], typed["_upper"])
+    reading = _in_language(ratio_from_report, question, typed["_result"], typed["_unit"], typed["_upper"])
     if reading.problem:
         state.errors()[question.id] = reading.problem
     elif reading.confirm:
@@ -188,7 +195,7 @@ def _render_report(question: Question, label: str) -> None:
     st.checkbox(unknown_label(question, "patient"), key=key + "_unknown", **change)
     stored = state.answers().get(question.id)
     if isinstance(stored, (int, float)) and not unknown and key + "_confirm" not in st.session_state:
-        st.info(ratio_words(stored), icon="ℹ️")
+        st.info(_in_language(ratio_words, stored), icon="ℹ️")
 
 
 def _render_confirm(question: Question) -> None:
