@@ -47,7 +47,13 @@ def test_spanish_patient_journey_to_a_spanish_pdf(server, browser, shots):
     page.get_by_role("button", name="Soy paciente o familiar").click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Sobre usted", level=2)).to_be_visible()
-    page.get_by_role("textbox", name=ES.question("age").patient + " (años)").fill("64")
+    age = page.get_by_role("textbox", name=ES.question("age").patient + " (años)")
+    age.fill("sesenta")
+    page.keyboard.press("Tab")
+    wait_idle(page)
+    expect(page.get_by_text("'sesenta' no es un número")).to_be_visible()
+    assert _english_lines(page) == []
+    age.fill("64")
     page.keyboard.press("Tab")
     wait_idle(page)
     assert _english_lines(page) == []
