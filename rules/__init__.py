@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .assessment import TOOL_NAME, TOOL_VERSION, Assessment, CategoryResult
 from .errors import RuleEngineError, RuleFileError
-from .vocabulary import CATEGORIES, LEVEL_LABELS, LEVELS, TOPICS
+from .vocabulary import CATEGORIES, LEVELS, TOPICS
 
 if TYPE_CHECKING:
     from .engine import RuleEngine
@@ -68,7 +68,6 @@ __all__ = [
     "RuleFileError",
     "CATEGORIES",
     "LEVELS",
-    "LEVEL_LABELS",
     "TOPICS",
     "load_rulebook",
     "load_engine",

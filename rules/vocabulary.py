@@ -54,9 +54,3 @@ Level = Literal[LEVELS]  # type: ignore[valid-type]
 Topic = Literal[TOPICS]  # type: ignore[valid-type]
 Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 UrgentTier = Literal[URGENT_TIERS]  # type: ignore[valid-type]
-
-LEVEL_LABELS = {
-    "commonly_considered": "Commonly considered",
-    "may_be_considered": "May be considered",
-    "not_typical": "Not typical for this situation",
-}
