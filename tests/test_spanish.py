@@ -88,12 +88,27 @@ def _placeholders(value) -> set[str]:
     return set()
 
 
-def test_pdf_words_have_the_same_keys_and_placeholders_in_both_languages():
-    en, es = dict(pdf_words("en")), dict(pdf_words("es"))
-    for meta in ("language", "reviewed", "status"):
-        en.pop(meta, None)
-        es.pop(meta, None)
+def _screen_words(language):
+    from ui.text import catalogue
+
+    return catalogue(language)
+
+
+def _message_words(language):
+    from questionnaire.messages import catalogue
+
+    return catalogue(language)
+
+
+@pytest.mark.parametrize("words", [pdf_words, _screen_words, _message_words], ids=["pdf", "screens", "messages"])
+def test_word_files_have_the_same_keys_and_placeholders_in_both_languages(words):
+    meta = ("language", "reviewed", "status", "language_name")
+    en = {k: v for k, v in words("en").items() if k not in meta}
+    es = {k: v for k, v in words("es").items() if k not in meta}
     assert _placeholders(en) == _placeholders(es)
+
+
+def test_the_glossary_has_every_term_in_both_languages():
     assert len(glossary("en")) == len(glossary("es"))
 
 
@@ -175,16 +190,6 @@ def test_fhir_carries_the_language_and_the_spanish_texts():
     assert problems == [] and Answers.model_validate(back).given() == CASE.given()
 
 
-def test_screen_words_have_the_same_keys_and_placeholders_in_both_languages():
-    from ui.text import catalogue
-
-    en, es = dict(catalogue("en")), dict(catalogue("es"))
-    for meta in ("language", "reviewed", "status", "language_name"):
-        en.pop(meta, None)
-        es.pop(meta, None)
-    assert _placeholders(en) == _placeholders(es)
-
-
 def test_a_spanish_patient_meets_spanish_screens_from_start_to_summary():
     from streamlit.testing.v1 import AppTest
 
@@ -208,16 +213,6 @@ def test_a_spanish_patient_meets_spanish_screens_from_start_to_summary():
         text for text in texts if len(ENGLISH_WORDS.findall(text)) >= 2 and not text.startswith("**Fuentes:**")
     ]
     assert english_like == []
-
-
-def test_message_words_have_the_same_keys_and_placeholders_in_both_languages():
-    from questionnaire.messages import catalogue
-
-    en, es = dict(catalogue("en")), dict(catalogue("es"))
-    for meta in ("language", "reviewed", "status"):
-        en.pop(meta, None)
-        es.pop(meta, None)
-    assert _placeholders(en) == _placeholders(es)
 
 
 def test_a_spanish_patient_gets_spanish_messages():
