@@ -7,7 +7,9 @@ The rules run in three layers (forward chaining), each seeing what the one befor
    answers and findings;
 3. **after_levels** — rules that look at the levels the outcomes gave: each category's default
    ("not typical" when nothing else applied, or "may be considered" when the answers cannot tell)
-   and clinical trials when nothing standard fits.
+   and clinical trials when nothing standard fits;
+4. **kit** — the appointment kit (what to bring, help-lines, timelines, the wallet card), from the
+   answers, findings and the final levels.
 
 Where several rules give a category a level, the highest wins (`LEVELS` order) and only the rules
 that gave that level are its reasons. Considerations are shown for categories that are at least
@@ -30,14 +32,21 @@ from questionnaire import Answers, holds
 from .assessment import (
     TOOL_NAME,
     TOOL_VERSION,
+    AppointmentKit,
     Assessment,
+    BringItem,
     CategoryResult,
     ConsiderationItem,
+    HelpLine,
+    LivingWellNote,
     MissingItem,
     Reason,
     SourceRef,
+    Timeline,
+    TimelineStep,
     ToolInfo,
     UrgentItem,
+    WalletCard,
 )
 from .conditions import rule_keyword_truth
 from .engine import RuleEngine
@@ -80,7 +89,7 @@ class EngineRunner:
         fact = situation.base_fact
         if layer != "findings":
             fact = with_findings(fact, self.rulebook.findings, set(situation.findings))
-        if layer == "after_levels":
+        if layer in ("after_levels", "kit"):
             fact = with_levels(fact, situation.levels, situation.commonly_considered_count)
         return self.engine.run(layer, fact)
 
@@ -143,7 +152,9 @@ def _applied_rules(answers: Any, rulebook: Rulebook, runner: Runner) -> list[Rul
     situation.findings = frozenset(rule.spec.then.finding for rule in fired("findings", situation))
     outcomes = fired("outcomes", situation)
     situation.levels = _resolve_levels(outcomes)
-    return sorted(outcomes + fired("after_levels", situation), key=lambda r: r.order)
+    decided = outcomes + fired("after_levels", situation)
+    situation.levels = _resolve_levels(decided)  # the kit reads the final levels
+    return sorted(decided + fired("kit", situation), key=lambda r: r.order)
 
 
 def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook,
@@ -174,10 +185,76 @@ def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook
             )
             for r in considerations
         ],
-        sources=[SourceRef(title=rulebook.sources[k].title, url=rulebook.sources[k].url) for k in source_keys],
+        sources=_sources(rulebook, source_keys),
     )
     asks = [*text.questions[:2], *(words.ask[r.id] for r in reasons + considerations if r.spec.ask)] if shown else []
     return result, asks
+
+
+def _sources(rulebook: Rulebook, keys) -> list[SourceRef]:
+    return [SourceRef(title=rulebook.sources[k].title, url=rulebook.sources[k].url) for k in keys]
+
+
+def _wallet_card(rule: Rule, answers: Any, rulebook: Rulebook, words: Wording) -> WalletCard:
+    card = words.kit.wallet_card
+    chosen = [o for o in (answers.current_immunotherapy or []) if o in card.therapies]
+    if "car_t" in (answers.prior_treatments or []) and "car_t" not in chosen:
+        chosen.append("car_t")
+    return WalletCard(
+        rule=rule.id,
+        therapies=chosen,
+        therapy_names=[card.therapies[o] for o in chosen],
+        title=card.title,
+        intro=card.intro,
+        lines=list(card.lines),
+        date_line=card.date_line,
+        team_line=card.team_line,
+        phone_line=card.phone_line,
+        sources=_sources(rulebook, card.sources),
+    )
+
+
+def _kit(applied: list[Rule], answers: Any, rulebook: Rulebook, words: Wording) -> AppointmentKit:
+    kit = words.kit
+    help_lines, timelines, card = [], [], None
+    for rule in applied:
+        then = rule.spec.then
+        if then.help and then.help not in {h.id for h in help_lines}:
+            service = kit.help_services[then.help]
+            help_lines.append(
+                HelpLine(
+                    id=then.help,
+                    rule=rule.id,
+                    why=words.because[rule.id],
+                    source=_sources(rulebook, [service.source])[0],
+                    **service.model_dump(exclude={"source"}),
+                )  # fmt: skip
+            )
+        elif then.timeline and then.timeline not in {t.id for t in timelines}:
+            content = kit.timelines[then.timeline]
+            timelines.append(
+                Timeline(
+                    id=then.timeline,
+                    rule=rule.id,
+                    title=content.title,
+                    note=content.note,
+                    steps=[TimelineStep(**step.model_dump()) for step in content.steps],
+                    sources=_sources(rulebook, content.sources),
+                )  # fmt: skip
+            )
+        elif then.wallet_card and card is None:
+            card = _wallet_card(rule, answers, rulebook, words)
+    return AppointmentKit(
+        bring=[BringItem(rule=r.id, text=words.because[r.id]) for r in applied if r.spec.then.bring],
+        help=help_lines,
+        timelines=timelines,
+        wallet_card=card,
+        living_well=LivingWellNote(
+            title=kit.living_well.title,
+            points=list(kit.living_well.points),
+            sources=_sources(rulebook, kit.living_well.sources),
+        ),  # fmt: skip
+    )
 
 
 def assemble(answers: Any, rulebook: Rulebook, runner: Runner, language: str = "en") -> Assessment:
@@ -218,4 +295,5 @@ def assemble(answers: Any, rulebook: Rulebook, runner: Runner, language: str = "
         missing_information=list(missing.values()),
         questions_to_ask=_dedupe(general[:2] + asks + general[2:])[:MAX_QUESTIONS],
         disclaimer=words.content.disclaimer,
+        kit=_kit(applied, answers, rulebook, words),
     )

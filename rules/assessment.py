@@ -6,7 +6,8 @@ How one is built is in `assess.py`. This module loads no file, so importing `rul
 The contract (JSON field names and meanings) is what PDF, CSV, JSON, FHIR and the UI rely on:
 categories each with exactly one level, its reasons (rule id, plain text, answers used), what may
 affect suitability, sources; urgent notices with their tier and the signs chosen; missing
-information; questions to ask; the disclaimer.
+information; questions to ask; the disclaimer; the appointment kit (what to bring, help-lines,
+timelines, wallet card, living-well note).
 """
 
 from __future__ import annotations
@@ -66,6 +67,72 @@ class MissingItem(_Model):
     text: str
 
 
+class HelpLine(_Model):
+    """A free national help service: who, what for, how to reach it, and why it is shown."""
+
+    id: str
+    rule: str
+    name: str
+    what: str
+    phone: str
+    web: str
+    hours: str
+    why: str
+    source: SourceRef
+
+
+class TimelineStep(_Model):
+    title: str
+    when: str
+
+
+class Timeline(_Model):
+    """What to expect with a treatment, as steps in order (drawn as a picture, read as a list)."""
+
+    id: str
+    rule: str
+    title: str
+    steps: list[TimelineStep]
+    note: str
+    sources: list[SourceRef]
+
+
+class WalletCard(_Model):
+    """A cut-out card for people who had immunotherapy in the last 12 months or cell therapy at any time."""
+
+    rule: str
+    therapies: list[str]  # current_immunotherapy option ids (language-neutral)
+    therapy_names: list[str]  # the same, as short names in the assessment's language
+    title: str
+    intro: str
+    lines: list[str]
+    date_line: str
+    team_line: str
+    phone_line: str
+    sources: list[SourceRef]
+
+
+class LivingWellNote(_Model):
+    title: str
+    points: list[str]
+    sources: list[SourceRef]
+
+
+class BringItem(_Model):
+    rule: str
+    text: str
+
+
+class AppointmentKit(_Model):
+    """Preparing for the appointment: what to bring, who can help, what to expect, the wallet card."""
+
+    bring: list[BringItem]
+    help: list[HelpLine]
+    timelines: list[Timeline]
+    wallet_card: WalletCard | None
+    living_well: LivingWellNote
+
+
 class ToolInfo(_Model):
     name: str
     version: str
@@ -81,6 +148,7 @@ class Assessment(_Model):
     missing_information: list[MissingItem]
     questions_to_ask: list[str]
     disclaimer: str
+    kit: AppointmentKit
 
     def category(self, category_id: str) -> CategoryResult:
         return next(c for c in self.categories if c.id == category_id)

@@ -27,7 +27,7 @@ class AuditRow:
     key: str
     source: Source
     rules: tuple[str, ...]
-    content: tuple[str, ...]  # categories whose explanations cite it
+    content: tuple[str, ...]  # category texts and appointment-kit parts (kit.yaml) that cite it
     days_since_checked: int
 
     @property
@@ -45,6 +45,7 @@ def audit(book: Rulebook, today: dt.date | None = None) -> list[AuditRow]:
     for key, source in book.sources.items():
         rules = tuple(rule.id for rule in book.rules if key in rule.spec.sources)
         content = tuple(cat for cat, entry in book.content.categories.items() if key in entry.sources)
+        content += tuple(f"kit: {where}" for where, cited in book.kit.source_keys() if cited == key)
         rows.append(AuditRow(key, source, rules, content, (today - source.checked).days))
     return sorted(rows, key=lambda row: (-row.days_since_checked, row.key))
 
@@ -55,7 +56,7 @@ def format_audit(rows: list[AuditRow]) -> str:
         flag = "  CHECK AGAIN (over 6 months)" if row.stale else "  UNUSED" if row.unused else ""
         cited = ", ".join(row.rules) or "no rule"
         if row.content:
-            cited += f"; category text: {', '.join(row.content)}"
+            cited += f"; category text or kit: {', '.join(row.content)}"
         published = f", published {row.source.published}" if row.source.published else ""
         lines.append(
             f"{row.key} [{row.source.kind}{published}] checked {row.source.checked} "

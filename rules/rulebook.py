@@ -21,11 +21,25 @@ from questionnaire import Definition, load_definition
 
 from .conditions import Compiled, ConditionError, RuleConditions
 from .errors import RuleFileError
+from .kit_content import KitContent
 from .vocabulary import CATEGORIES, LEVELS, SEVERITIES, TOPICS, URGENT_TIERS, Strict
 
 RULES_DIR = Path(__file__).parent
 FAMILIES_DIR = RULES_DIR / "families"
-LAYERS = ("findings", "outcomes", "after_levels")
+# The appointment kit runs last: what to bring, help-lines and timelines may depend on the final levels.
+LAYERS = ("findings", "outcomes", "after_levels", "kit")
+OUTCOME_KINDS = (
+    "finding",
+    "category",
+    "consideration",
+    "urgent",
+    "missing",
+    "bring",
+    "help",
+    "timeline",
+    "wallet_card",
+)
+KIT_KINDS = ("bring", "help", "timeline", "wallet_card")
 
 
 class Consideration(Strict):
@@ -46,12 +60,14 @@ class Then(Strict):
     consideration: Consideration | None = None
     urgent: Urgent | None = None
     missing: str | None = None
+    bring: Literal[True] | None = None  # the rule's `because` is one thing to bring
+    help: str | None = None  # a help-line of kit.yaml
+    timeline: str | None = None  # a "what to expect" timeline of kit.yaml
+    wallet_card: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _one_outcome(self) -> Then:
-        kinds = [
-            k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None
-        ]
+        kinds = [k for k in OUTCOME_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError(f"'then' needs exactly one outcome, got {kinds or 'none'}")
         if (self.category is None) != (self.level is None):
@@ -60,9 +76,7 @@ class Then(Strict):
 
     @property
     def kind(self) -> str:
-        return next(
-            k for k in ("finding", "category", "consideration", "urgent", "missing") if getattr(self, k) is not None
-        )
+        return next(k for k in OUTCOME_KINDS if getattr(self, k) is not None)
 
 
 class RuleSpec(Strict):
@@ -168,7 +182,8 @@ class Content(Strict):
 
 
 # A rule id starts with what the rule decides: the category it sets, or its kind of outcome.
-OUTCOME_PREFIXES = {"finding": "finding", "consideration": "consider", "urgent": "urgent", "missing": "missing"}
+OUTCOME_PREFIXES = {"finding": "finding", "consideration": "consider", "urgent": "urgent", "missing": "missing",
+                    "bring": "bring", "help": "help", "timeline": "timeline", "wallet_card": "card"}  # fmt: skip
 
 
 def expected_prefix(then: Then) -> str:
@@ -200,11 +215,14 @@ class Rulebook:
             raise RuleFileError(f"{families_dir}: no rule files found")
         self.sources = self._load_sources(rules_dir / "sources.yaml")
         self.content = self._load_content(rules_dir / "content.yaml")
+        self.kit = self._load_kit(rules_dir / "kit.yaml")
         self._wordings: dict = {}
         self.release = self._load_release(rules_dir / "ruleset.yaml")
         self.rules = self._load_rules()
         translations = sorted((rules_dir / "i18n").glob("*/*.yaml"))
-        self.digest = self._hash([*self.files, rules_dir / "sources.yaml", rules_dir / "content.yaml", *translations])
+        self.digest = self._hash(
+            [*self.files, *(rules_dir / name for name in ("sources.yaml", "content.yaml", "kit.yaml")), *translations]
+        )
         # The release a clinician bumps, plus a digest of the files, so that any edit shows.
         self.version = f"{self.release}+{self.digest}"
 
@@ -234,6 +252,21 @@ class Rulebook:
                 if key not in self.sources:
                     raise RuleFileError(f"{path.name}: category '{category}': unknown source '{key}'")
         return content
+
+    def _load_kit(self, path: Path) -> KitContent:
+        try:
+            kit = KitContent.model_validate(_read_yaml(path))
+        except ValidationError as error:
+            raise RuleFileError(f"{path.name}: {_pydantic_message(error)}") from None
+        for where, key in kit.source_keys():
+            if key not in self.sources:
+                raise RuleFileError(f"{path.name}: {where}: unknown source '{key}'")
+        card_options = set(self.definition.question("current_immunotherapy").option_ids) - {"none", "unknown"}
+        if set(kit.wallet_card.therapies) != card_options:
+            raise RuleFileError(
+                f"{path.name}: wallet_card.therapies needs a short name for each of {sorted(card_options)}"
+            )
+        return kit
 
     def _load_rules(self) -> list[Rule]:
         specs: list[tuple[RuleSpec, str, str]] = []
@@ -275,7 +308,12 @@ class Rulebook:
             self._check_outcome(spec, where, condition)
             if spec.then.finding:
                 finding_answers.setdefault(spec.then.finding, set()).update(condition.questions)
-            layer = "findings" if spec.then.finding else "after_levels" if condition.uses_levels else "outcomes"
+            layer = (
+                "findings" if spec.then.finding
+                else "kit" if spec.then.kind in KIT_KINDS
+                else "after_levels" if condition.uses_levels
+                else "outcomes"
+            )  # fmt: skip
             rules.append(Rule(spec, family, file, order, condition, layer, (), reviewed[file]))
 
         # Explanations name the answers a rule used, directly or through the findings it relies on.
@@ -303,8 +341,12 @@ class Rulebook:
             )
         if then.finding and (condition.findings or condition.uses_levels):
             raise RuleFileError(f"{where}: a finding may only use answers (findings are the first layer)")
-        if condition.uses_levels and then.kind != "category":
-            raise RuleFileError(f"{where}: rules that look at levels may only set a category level")
+        if condition.uses_levels and then.kind not in ("category", *KIT_KINDS):
+            raise RuleFileError(f"{where}: rules that look at levels may only set a category level or a kit part")
+        if then.help is not None and then.help not in self.kit.help_services:
+            raise RuleFileError(f"{where}: 'help' names unknown help-line '{then.help}' (see kit.yaml)")
+        if then.timeline is not None and then.timeline not in self.kit.timelines:
+            raise RuleFileError(f"{where}: 'timeline' names unknown timeline '{then.timeline}' (see kit.yaml)")
         for key in spec.sources:
             if key not in self.sources:
                 raise RuleFileError(f"{where}: unknown source '{key}'")

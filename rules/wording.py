@@ -21,11 +21,13 @@ from pydantic import ValidationError
 from .errors import RuleFileError
 
 if TYPE_CHECKING:
+    from .kit_content import KitContent
     from .rulebook import Content, Rulebook
 
 I18N_DIR = Path(__file__).parent / "i18n"
 CATEGORY_TEXTS = ("title", "summary", "how_given", "side_effects", "practical")
-SHOWN_KINDS = ("category", "consideration", "urgent", "missing")  # a finding's `because` is never shown
+# A finding's `because` is never shown; every other rule's can be (a nurse sees why a kit part is there).
+SHOWN_KINDS = ("category", "consideration", "urgent", "missing", "bring", "help", "timeline", "wallet_card")
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,12 @@ class Wording:
     content: Content
     because: dict[str, str]  # rule id → reason text
     ask: dict[str, str]  # rule id → question for the doctor
+    kit: KitContent  # help-lines, timelines, wallet card and living-well words
 
 
 def english(book: Rulebook) -> Wording:
     return Wording("en", book.content.reviewed, book.content, {r.id: r.spec.because for r in book.rules},
-                   {r.id: r.spec.ask for r in book.rules if r.spec.ask})  # fmt: skip
+                   {r.id: r.spec.ask for r in book.rules if r.spec.ask}, book.kit)  # fmt: skip
 
 
 def _read(path: Path) -> Any:
@@ -116,4 +119,23 @@ def translated(book: Rulebook, language: str) -> Wording:
         file_reviewed = raw.get("reviewed")
         if isinstance(file_reviewed, dt.date):
             reviewed = min(reviewed, file_reviewed)
-    return Wording(language, reviewed, content, because, ask)
+    kit, kit_reviewed = _kit(book, folder)
+    return Wording(language, min(reviewed, kit_reviewed), content, because, ask, kit)
+
+
+def _kit(book: Rulebook, folder: Path) -> tuple[KitContent, dt.date]:
+    from .kit_content import overlay
+
+    name = f"i18n/{folder.name}/kit.yaml"
+    raw = _read(folder / "kit.yaml") or {}
+    reviewed = raw.pop("reviewed", None)
+    for key in ("language", "status"):  # the overlay's own labels, as in the other overlays
+        raw.pop(key, None)
+    if not isinstance(reviewed, dt.date):
+        raise RuleFileError(f"{name}: needs a 'reviewed' date")
+    try:
+        merged = overlay(book.kit.model_dump(), raw, name)
+        merged["reviewed"] = reviewed
+        return type(book.kit).model_validate(merged), reviewed
+    except ValueError as error:  # pydantic's ValidationError is a ValueError too
+        raise RuleFileError(str(error).splitlines()[0]) from None

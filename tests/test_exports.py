@@ -44,7 +44,9 @@ def test_assessment_json_follows_the_contract():
         "missing_information",
         "questions_to_ask",
         "disclaimer",
+        "kit",
     }
+    assert set(data["kit"]) == {"bring", "help", "timelines", "wallet_card", "living_well"}
     assert set(data["tool"]) == {"name", "version", "rules_version", "rules_reviewed"}
     assert [c["id"] for c in data["categories"]] == list(CATEGORIES)
     reason = data["categories"][0]["reasons"][0]

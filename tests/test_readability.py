@@ -15,7 +15,7 @@ from rules import load_rulebook
 RULEBOOK = load_rulebook()
 
 MAX_GRADE = 8.0
-PATIENT_FACING = ("category", "consideration", "urgent", "missing")
+PATIENT_FACING = ("category", "consideration", "urgent", "missing", "bring", "help")
 SENTENCE_WORDS = 10
 
 
@@ -29,6 +29,8 @@ def _texts():
     for rule in RULEBOOK.rules:
         if rule.spec.then.kind in PATIENT_FACING:
             yield rule.id, rule.spec.because
+    for where, text in RULEBOOK.kit.texts():
+        yield f"kit.{where}", text
     for question in load_definition().questions:
         yield f"question.{question.id}", question.patient
         yield f"question.{question.id}.help", question.help

@@ -17,7 +17,7 @@ RULEBOOK = load_rulebook()
 def rule_tree(tmp_path):
     families = tmp_path / "families"
     shutil.copytree(FAMILIES_DIR, families)
-    for name in ("sources.yaml", "content.yaml", "ruleset.yaml"):
+    for name in ("sources.yaml", "content.yaml", "kit.yaml", "ruleset.yaml"):
         shutil.copy(RULES_DIR / name, tmp_path / name)
     return tmp_path
 
@@ -51,9 +51,16 @@ def test_every_rule_id_starts_with_what_it_decides():
         prefix = (
             then.category
             if then.category
-            else {"finding": "finding", "consideration": "consider", "urgent": "urgent", "missing": "missing"}[
-                then.kind
-            ]
+            else {
+                "finding": "finding",
+                "consideration": "consider",
+                "urgent": "urgent",
+                "missing": "missing",
+                "bring": "bring",
+                "help": "help",
+                "timeline": "timeline",
+                "wallet_card": "card",
+            }[then.kind]
         )
         assert rule.id.startswith(prefix + "."), rule.id
 
@@ -73,6 +80,7 @@ def test_every_rule_cites_a_source_and_its_file_has_a_review_date():
 def test_every_catalogued_source_is_cited():
     cited = {k for r in RULEBOOK.rules for k in r.spec.sources}
     cited |= {k for entry in RULEBOOK.content.categories.values() for k in entry.sources}
+    cited |= {k for _, k in RULEBOOK.kit.source_keys()}
     assert set(RULEBOOK.sources) == cited
 
 

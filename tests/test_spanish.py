@@ -57,6 +57,8 @@ def _patient_texts():
             yield f"content {category_id}.{field}", getattr(category, field)
     for entry in glossary("es"):
         yield f"glossary {entry['term']}", entry["text"]
+    for where, text in WORDS_ES.kit.texts():
+        yield f"kit {where}", text
 
 
 @pytest.mark.parametrize("name, text", list(_patient_texts()), ids=lambda v: v if len(v) < 60 else "")
