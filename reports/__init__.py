@@ -17,6 +17,7 @@ from .fhir import (
     questionnaire_response,
 )
 from .pdf import build_pdf, default_paper
+from .pdf_doctor import build_doctor_pdf
 
 __all__ = [
     "assessment_json",
@@ -31,6 +32,7 @@ __all__ = [
     "questionnaire_resource",
     "questionnaire_response",
     "build_pdf",
+    "build_doctor_pdf",
     "default_paper",
     "describe_failure",
 ]

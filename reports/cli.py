@@ -26,6 +26,7 @@ from .exports import assessment_json, label_slug, results_csv, summary_row, writ
 from .failures import describe_failure
 from .fhir import answers_from_file_text, questionnaire_response
 from .pdf import build_pdf, clean_label
+from .pdf_doctor import build_doctor_pdf
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 LABEL_COLUMN = "label"
@@ -91,6 +92,15 @@ def _pdf_bytes(assessment, answers, label: str | None, paper: str | None, large_
         raise OutputProblem([f"pdf: could not be made ({describe_failure(error)}); nothing was written"]) from error
 
 
+def _doctor_pdf_bytes(assessment, answers, label: str | None, paper: str | None) -> bytes:
+    try:
+        return build_doctor_pdf(assessment, answers, label=label, paper=paper)
+    except Exception as error:
+        raise OutputProblem(
+            [f"doctor-pdf: could not be made ({describe_failure(error)}); nothing was written"]
+        ) from error
+
+
 def _literal(text: str) -> str:
     """Print user text literally but safely on a terminal: control characters shown escaped."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
@@ -125,11 +135,13 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
     if problems:
         raise InputProblem([str(p) for p in problems])
     assessment = _assessment(answers, args.lang)
-    if not (args.json or args.pdf or args.fhir):
+    if not (args.json or args.pdf or args.fhir or args.doctor_pdf):
         args.json = "-"
     outputs = []  # everything is made before anything is written: a failure leaves no partial set
     if args.pdf:
         outputs.append((args.pdf, _pdf_bytes(assessment, answers, args.label, args.paper, args.large_print)))
+    if args.doctor_pdf:
+        outputs.append((args.doctor_pdf, _doctor_pdf_bytes(assessment, answers, args.label, args.paper)))
     if args.fhir:
         outputs.append(
             (args.fhir, json.dumps(questionnaire_response(answers, language=args.lang), indent=2, ensure_ascii=False))
@@ -298,6 +310,7 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument("answers", help="answers JSON file or a FHIR QuestionnaireResponse (or - for standard input)")
     summary.add_argument("--json", metavar="OUT", help="write the assessment JSON (- for standard output; the default)")
     summary.add_argument("--pdf", metavar="OUT.pdf", help="write the PDF summary")
+    summary.add_argument("--doctor-pdf", metavar="OUT.pdf", help="write the one-page version for the doctor")
     summary.add_argument("--fhir", metavar="OUT.json", help="write a FHIR QuestionnaireResponse")
     summary.add_argument("--label", help="patient label printed on the PDF (e.g. initials)")
     summary.add_argument("--paper", choices=["A4", "Letter"], help="paper size (default: from the locale)")

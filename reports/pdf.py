@@ -1,296 +1,345 @@
-"""The PDF summary to bring to the doctor: clear at a glance, printable in black and white.
+"""The PDF summary to bring to the doctor: clear at a glance, printable in black and white, and short
+(at most 4 A4 pages for the most complex answers; the wallet card, when there is one, on a page of its own).
 
-Layout only: every word of medical content comes from the Assessment (rules/) and the question
-definition (questionnaire/). User text (the label, free-text answers) is always printed literally.
+Every word of medical content comes from the Assessment (rules/) and the question definition
+(questionnaire/). User text (the label, free-text answers, the person's own questions) is printed literally.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from questionnaire import answered_rows, option_text
 from rules import Assessment, load_rulebook
 
-from .fonts import fonts_for
-
-Paper = Literal["A4", "Letter"]
-LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "PA", "DO", "NI"}
-I18N_DIR = Path(__file__).with_name("i18n")  # <language>/pdf.yaml (the PDF's words) and glossary.yaml
-MAX_LABEL = 60
-
-
-@dataclass(frozen=True)
-class TypeScale:
-    """Every text size of the summary (pt) and the spacing that depends on it, in one place."""
-
-    title: float
-    heading: float
-    subheading: float  # a kind of immunotherapy, within a level
-    body: float  # paragraphs, bullets, questions to ask, the glossary
-    note: float  # italic intros and the disclaimer
-    urgent_title: float
-    urgent_body: float
-    table: float  # answers at a glance
-    source: float  # source titles and their addresses
-    footer: float
-    bottom_margin: float  # mm kept free at the foot of each page, for the footer
-    writing_space: float  # mm between a question to ask and its writing line
-    leading: float = 0.48  # line height in mm per pt of text size (about 1.36 × the size)
-
-    def line(self, size: float) -> float:
-        """Line height (mm) for text of `size` pt."""
-        return size * self.leading
-
-
-# Older readers: 11 pt and up in normal print (review #11); large print is 14 pt and up for body text.
-NORMAL_PRINT = TypeScale(
-    title=20,
-    heading=15,
-    subheading=13,
-    body=11.5,
-    note=11,
-    urgent_title=14,
-    urgent_body=12,
-    table=10.5,
-    source=10,
-    footer=9,
-    bottom_margin=20,
-    writing_space=6,
+from .pdf_layout import (
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    LARGE_PRINT,
+    NORMAL_PRINT,
+    Document,
+    Paper,
+    TypeScale,
+    Writer,
+    clean_label,
+    default_paper,
+    type_scale,
 )
-LARGE_PRINT = TypeScale(
-    title=26,
-    heading=19,
-    subheading=16.5,
-    body=14,
-    note=14,
-    urgent_title=18,
-    urgent_body=15,
-    table=14,
-    source=12,
-    footer=11,
-    bottom_margin=24,
-    writing_space=8,
-)
+from .words import glossary, long_date, pdf_words, terms_in
+
+__all__ = [
+    "LARGE_PRINT",
+    "NORMAL_PRINT",
+    "build_pdf",
+    "clean_label",
+    "default_paper",
+    "glossary",
+    "long_date",
+    "new_document",
+    "pdf_words",
+]
+LEVEL_ORDER = ("commonly_considered", "may_be_considered", "not_typical")
 
 
-def type_scale(large_print: bool) -> TypeScale:
-    """The sizes for normal or large print."""
-    return LARGE_PRINT if large_print else NORMAL_PRINT
-
-
-def default_paper(environ: dict[str, str] | None = None) -> Paper:
-    """US Letter where the locale's territory uses it (LC_PAPER, LC_ALL or LANG), else A4."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_PAPER", "LC_ALL", "LANG"):
-        value = env.get(name, "")
-        if "_" in value:
-            territory = value.split("_", 1)[1][:2].upper()
-            return "Letter" if territory in LETTER_TERRITORIES else "A4"
-    return "A4"
-
-
-def clean_label(label: str | None) -> str:
-    """A printable patient label: control and invisible characters removed, length capped."""
-    if not label:
-        return ""
-    text = "".join(ch for ch in unicodedata.normalize("NFC", str(label)) if unicodedata.category(ch)[0] != "C")
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
-
-
-@lru_cache(maxsize=4)
-def glossary(language: str = "en") -> list[dict[str, Any]]:
-    return yaml.safe_load((I18N_DIR / language / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
-
-
-@lru_cache(maxsize=4)
-def pdf_words(language: str = "en") -> dict[str, Any]:
-    """Every word the PDF prints around the assessment's texts, in `language`."""
-    return yaml.safe_load((I18N_DIR / language / "pdf.yaml").read_text(encoding="utf-8"))
-
-
-def long_date(day: dt.date, language: str = "en") -> str:
+def new_document(
+    assessment: Assessment, texts: list[str], paper: Paper | None, sizes: TypeScale, title_key: str
+) -> tuple[Document, dict[str, Any]]:
+    """A document with the fonts `texts` need (plus the page furniture), its metadata set."""
+    language = assessment.language
     words = pdf_words(language)
-    return words["date"].format(day=day.day, month=words["months"][day.month - 1], year=day.year)
+    tool = assessment.tool
+    footer = words["footer"].format(tool=tool.name, version=tool.version, rules_version=tool.rules_version,
+                                    reviewed=tool.rules_reviewed)  # fmt: skip
+    text_used = " ".join([footer, *texts, json.dumps(words, ensure_ascii=False, default=str), "•…·—–"])
+    pdf = Document(paper or default_paper(), footer, text_used, sizes, words["page"])
+    pdf.set_title(words[title_key])
+    pdf.set_author(tool.name)
+    pdf.set_creator(f"{tool.name} {tool.version}")
+    pdf.set_lang(language)
+    return pdf, words
 
 
-class _SummaryPDF(FPDF):
-    def __init__(self, paper: Paper, footer_text: str, text_used: str, sizes: TypeScale, page_words: str):
-        super().__init__(orientation="P", unit="mm", format="A4" if paper == "A4" else "letter")
-        self.footer_text = footer_text
-        self.page_words = page_words  # "Page {page} of {pages}" in the summary's language
-        self.sizes = sizes
-        fonts, fallbacks = fonts_for(text_used)
-        for font in fonts:
-            self.add_font(font.family, font.style, str(font.path))
-        if fallbacks:
-            self.set_fallback_fonts(fallbacks, exact_match=False)
-        self.set_margins(18, 16, 18)
-        self.set_auto_page_break(True, margin=sizes.bottom_margin)
-
-    def footer(self) -> None:
-        """Tool, rules version and page number; the tool text wraps to a second line in large print."""
-        size = self.sizes.footer
-        line = size * 0.42
-        top = self.h - self.b_margin + 5
-        self.set_font("atkinson", "", size)
-        self.set_text_color(60)
-        page_width = self.get_string_width(self.page_words.format(page=99, pages=99)) + 8  # room for {nb} and a gap
-        self.set_xy(self.l_margin, top)
-        self.multi_cell(self.epw - page_width, line, self.footer_text, align="L")
-        self.set_xy(self.w - self.r_margin - page_width, top)
-        self.cell(page_width, line, self.page_words.format(page=self.page_no(), pages="{nb}"), align="R")
-        self.set_text_color(0)
+def document_texts(assessment: Assessment, rows: list, name: str, extra: list[str]) -> list[str]:
+    """Every text a document may print, so that only the fallback fonts it needs are loaded."""
+    urgent = load_rulebook().wording(assessment.language).content.urgent
+    return [
+        name,
+        assessment.model_dump_json(),
+        *(t for _, t in rows),
+        *(q.label for q, _ in rows),
+        json.dumps({tier: w.model_dump() for tier, w in urgent.items()}, ensure_ascii=False),
+        *extra,
+    ]
 
 
-class _Writer:
-    """Small helpers so the document reads top to bottom in `build_pdf`; sizes come from the type scale."""
-
-    def __init__(self, pdf: _SummaryPDF):
-        self.pdf = pdf
-        self.sizes = pdf.sizes
-        self.width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    def keep(self, height: float) -> None:
-        """Start a new page unless `height` mm still fit (no heading or title alone at a page foot)."""
-        if self.pdf.get_y() + height > self.pdf.page_break_trigger:
-            self.pdf.add_page()
-
-    def heading(self, text: str, level: int = 0, keep_with: float = 0) -> None:
-        """A section heading, kept on the page with its first lines plus `keep_with` mm more."""
-        pdf, size = self.pdf, self.sizes.heading
-        self.keep(3 + self.sizes.line(size) + 1 + 3 * self.sizes.line(self.sizes.body) + keep_with)
-        pdf.ln(3)
-        pdf.start_section(text, level=level)
-        pdf.set_font("atkinson", "B", size)
-        pdf.multi_cell(0, self.sizes.line(size), text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1)
-
-    def subheading_height(self) -> float:
-        """Room a subheading needs with the first lines under it."""
-        return 1.5 + self.sizes.line(self.sizes.subheading) + 3 * self.sizes.line(self.sizes.body)
-
-    def subheading(self, text: str) -> None:
-        """A kind of immunotherapy: kept on the page with the first lines about it."""
-        self.keep(self.subheading_height())
-        self.pdf.ln(1.5)
-        self.paragraph(text, size=self.sizes.subheading, style="B")
-
-    def paragraph(
-        self, text: str, size: float | None = None, style: str = "", indent: float = 0, right: float = 0
-    ) -> None:
-        pdf = self.pdf
-        size = size or self.sizes.body
-        pdf.set_font("atkinson", style, size)
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(
-            self.width - indent - right, self.sizes.line(size), text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-
-    def note(self, text: str) -> None:
-        """An italic intro or the disclaimer."""
-        self.paragraph(text, size=self.sizes.note, style="I")
-
-    def numbered(self, number: int, text: str, size: float | None = None, after: str | None = None) -> None:
-        """'12. text' with a hanging indent, so wrapped lines (and `after`, e.g. an address) align with the text."""
-        pdf = self.pdf
-        size = size or self.sizes.body
-        pdf.set_font("atkinson", "", size)
-        hang = pdf.get_string_width("88. ") + 1
-        pdf.set_x(pdf.l_margin)
-        pdf.cell(hang, self.sizes.line(size), f"{number}.")
-        pdf.multi_cell(self.width - hang, self.sizes.line(size), text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        if after:
-            self.paragraph(after, size=size, indent=hang)
-
-    def labelled(self, label: str, text: str, size: float | None = None) -> None:
-        """'Label: text' on one run, label in bold."""
-        pdf = self.pdf
-        size = size or self.sizes.body
-        pdf.set_font("atkinson", "B", size)
-        pdf.write(self.sizes.line(size), f"{label}: ")
-        pdf.set_font("atkinson", "", size)
-        pdf.write(self.sizes.line(size), text)
-        pdf.ln(self.sizes.line(size) + size * 0.08)
-
-    def bullets(self, items: list[str], size: float | None = None, indent: float = 4, right: float = 0) -> None:
-        pdf = self.pdf
-        size = size or self.sizes.body
-        mark = size * 0.4  # the bullet's column grows with the text
-        for item in items:
-            pdf.set_font("atkinson", "", size)
-            pdf.set_x(pdf.l_margin + indent)
-            pdf.cell(mark, self.sizes.line(size), "•")
-            pdf.multi_cell(
-                self.width - indent - mark - right,
-                self.sizes.line(size),
-                item,
-                align="L",
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-            )
-
-    def boxed(self, title: str, lines: list[str], footer: str) -> None:
-        """A thick black frame with a bold title: stands out without relying on colour.
-
-        A box too long for the rest of the page continues on the next one, framed there too."""
-        pdf, sizes = self.pdf, self.sizes
-        self.keep(5 + sizes.line(sizes.urgent_title) + 2 * sizes.line(sizes.urgent_body))
-        top, first_page = pdf.get_y() + 1, pdf.page
-        pdf.set_y(top + 3)
-        self.paragraph(title, size=sizes.urgent_title, style="B", indent=4, right=4)
-        pdf.ln(1)
-        self.bullets(lines, size=sizes.urgent_body, indent=6, right=4)
-        pdf.ln(1)
-        self.paragraph(footer, size=sizes.note, style="I", indent=4, right=4)
-        bottom = pdf.get_y() + 2
-        self.frame(first_page, top, pdf.page, bottom)
-        pdf.set_y(bottom + 3)
-
-    def frame(self, first_page: int, top: float, last_page: int, bottom: float) -> None:
-        """Draw the box outline on each page it covers (fpdf2 can go back to an earlier page to draw)."""
-        pdf = self.pdf
-        current = pdf.page
-        for page in range(first_page, last_page + 1):
-            pdf.page = page
-            upper = top if page == first_page else pdf.t_margin - 2
-            lower = bottom if page == last_page else pdf.page_break_trigger + 1
-            with pdf.local_context(line_width=0.9, draw_color=0):
-                pdf.rect(pdf.l_margin, upper, self.width, lower - upper)
-        pdf.page = current
-
-    def writing_line(self) -> None:
-        """A grey line to write an answer on, in line with the question text."""
-        pdf = self.pdf
-        y = pdf.get_y() + self.sizes.writing_space
-        with pdf.local_context(draw_color=150, line_width=0.2):
-            pdf.line(pdf.l_margin + 7, y, pdf.w - pdf.r_margin, y)
-        pdf.set_y(y + 2)
+def urgent_boxes(out: Writer, assessment: Assessment, words: dict[str, Any]) -> None:
+    """One framed box per tier, most urgent first, naming the signs the person chose."""
+    language = assessment.language
+    urgent_words = load_rulebook().wording(language).content.urgent
+    for tier, signs, texts in assessment.urgent_by_tier():
+        tier_words = urgent_words[tier]
+        question = next(item.question for item in assessment.urgent if item.tier == tier)
+        named = "; ".join(option_text(question, sign, language=language) for sign in signs)
+        out.pdf.ln(2)
+        lines = ([f"{tier_words.signs_intro} {named}"] if named else []) + texts
+        out.boxed(words["urgent"].format(title=tier_words.title), lines, tier_words.footer)
 
 
-def _considerations(assessment: Assessment) -> list[tuple[str, str, list[str]]]:
-    """Each consideration once, important first, with the categories it applies to."""
+def levels_at_a_glance(
+    out: Writer, assessment: Assessment, words: dict[str, Any], reasons_in_app: bool = False
+) -> None:
+    """One line per level naming its kinds of immunotherapy: the whole answer before the detail."""
+    for level in LEVEL_ORDER:
+        titles = [c.title for c in assessment.categories if c.level == level]
+        if titles:
+            extra = " " + words["reasons_in_app"] if reasons_in_app and level == "not_typical" else ""
+            out.labelled(words["levels"][level], "; ".join(titles) + "." + extra)
+
+
+def answers_flow(out: Writer, rows: list, words: dict[str, Any], size: float | None = None) -> None:
+    """Every answer as "Question: answer" in running text, separated by dots: a third of the height of
+    a two-column table, and still read in questionnaire order."""
+    pdf = out.pdf
+    size = size or out.sizes.table
+    if not rows:
+        out.paragraph(words["no_answers"], size=size)
+        return
+    line = out.sizes.line(size)
+    pdf.set_x(pdf.l_margin)
+    for index, (question, text) in enumerate(rows):
+        out.run(f"{question.label}: ", size, "B", line)
+        out.run(text + (" · " if index < len(rows) - 1 else ""), size, "", line)
+    pdf.ln(line + 1)
+
+
+def _categories(out: Writer, assessment: Assessment, words: dict[str, Any], left_out: set[str]) -> None:
+    """Commonly considered in full (how it is given only where no timeline shows it); may be considered
+    with its first sentence and reasons (the rest is on the summary page); not typical as one line each."""
+    sizes = out.sizes
+    drawn = {timeline.id for timeline in assessment.kit.timelines}
+    for level in LEVEL_ORDER:
+        categories = [c for c in assessment.categories if c.level == level]
+        if not categories or (level == "not_typical" and "not_typical_reasons" in left_out):
+            continue  # "At a glance" names them; the summary page gives each reason
+        if level == "not_typical":
+            with out.measure("not_typical_reasons"):
+                out.heading(words["levels"][level], keep_with=2 * sizes.line(sizes.note) + out.subheading_height())
+                out.note(words["level_intro"][level])
+                out.bullets([f"{c.title}: {first_sentence(c.reasons[0].text)}" for c in categories])
+            continue
+        out.heading(words["levels"][level], keep_with=2 * sizes.line(sizes.note) + out.subheading_height())
+        if "intros" not in left_out:
+            with out.measure("intros"):
+                out.note(words["level_intro"][level])
+        for category in categories:
+            out.subheading(category.title)
+            full = level == "commonly_considered"
+            if full:
+                out.paragraph(category.summary)
+            elif "may_summaries" not in left_out:
+                with out.measure("may_summaries"):
+                    out.paragraph(first_sentence(category.summary))
+            out.labelled(words["why"], " ".join(reason.text for reason in category.reasons))
+            if full and category.id not in drawn and "how_given" not in left_out:
+                with out.measure("how_given"):
+                    out.labelled(words["how_given"], f"{category.how_given} {category.practical}")
+            if full and "side_effects" not in left_out:
+                with out.measure("side_effects"):
+                    out.labelled(words["side_effects"], category.side_effects)
+        if level == "commonly_considered" and {"how_given", "side_effects"} & left_out:
+            out.note(words["details_in_app"])
+
+
+def first_sentence(text: str) -> str:
+    end = next((i for i, ch in enumerate(text) if ch in ".!?" and text[i + 1 : i + 2] in (" ", "")), len(text) - 1)
+    return text[: end + 1]
+
+
+def _considerations(out: Writer, assessment: Assessment, words: dict[str, Any], left_out: set[str]) -> None:
+    """Each consideration once, important first, with the kinds it applies to when that is one or two of
+    them ("all" when it is all of them; the summary page lists them in full)."""
+    shown = [c.title for c in assessment.categories if c.considerations]
     merged: dict[str, tuple[str, str, list[str]]] = {}
     for category in assessment.categories:
         for item in category.considerations:
             merged.setdefault(item.rule, (item.severity, item.text, []))[2].append(category.title)
-    return sorted(merged.values(), key=lambda entry: entry[0] != "important")
+    if not merged:
+        return
+    out.heading(words["considerations_heading"])
+    if "intros" not in left_out:
+        with out.measure("intros"):
+            out.note(words["considerations_note"])
+    for severity, text, titles in sorted(merged.values(), key=lambda entry: entry[0] != "important"):
+        tag = words["important" if severity == "important" else "to_discuss"]
+        if len(shown) > 1 and titles == shown:
+            line = words["applies_to"].format(severity=tag, text=text, categories=words["applies_to_all"])
+        elif len(titles) <= 2:
+            line = words["applies_to"].format(severity=tag, text=text, categories=", ".join(titles))
+        else:
+            line = words["applies_to_many"].format(severity=tag, text=text, count=len(titles))
+        out.bullets([line])
 
 
-def _used_terms(assessment: Assessment) -> list[dict[str, Any]]:
-    text = assessment.model_dump_json().lower()
-    return [entry for entry in glossary(assessment.language) if any(w.lower() in text for w in entry["match"])]
+def _my_questions(out: Writer, questions: list[str], words: dict[str, Any], left_out: set[str]) -> None:
+    sizes = out.sizes
+    space = sizes.writing_space * (0.5 if "roomy_lines" in left_out else 1)
+    out.heading(words["questions_heading"])
+    for number, question in enumerate(questions, 1):
+        out.keep(2 * sizes.line(sizes.body) + space + 2)  # a question stays with its line
+        out.numbered(number, question)
+        with out.measure("roomy_lines"):
+            out.writing_line(space)
+
+
+def _preparing(out: Writer, assessment: Assessment, words: dict[str, Any], left_out: set[str]) -> None:
+    """What to bring, what to expect, eating and activity, and where to get help."""
+    kit, sizes = assessment.kit, out.sizes
+    out.heading(words["bring_heading"])
+    out.checklist([item.text for item in kit.bring])
+    if kit.timelines:
+        out.heading(words["expect_heading"], keep_with=2 * sizes.line(sizes.body))
+        for index, timeline in enumerate(kit.timelines):
+            last = index == len(kit.timelines) - 1
+            note = timeline.note if "intros" not in left_out or last else ""
+            with out.measure("intros" if not last else "timelines"):
+                out.timeline(timeline.title, [(step.title, step.when) for step in timeline.steps], note)
+            out.pdf.ln(1)
+    if "living_well" in left_out:
+        out.pdf.ln(1)
+        out.note(words["living_well_in_app"].format(title=kit.living_well.title))
+    else:
+        with out.measure("living_well"):
+            out.heading(kit.living_well.title)
+            out.bullets(list(kit.living_well.points))
+    out.heading(words["help_heading"])
+    out.note(words["help_note"])
+    for service in kit.help:
+        out.keep(3 * sizes.line(sizes.source))
+        web = service.web.removeprefix("https://").removeprefix("www.")
+        out.labelled(service.name, words["help_line"].format(phone=service.phone, web=web), size=sizes.source)
+        if "help_details" not in left_out:
+            with out.measure("help_details"):
+                out.paragraph(f"{service.what} {service.hours}.", size=sizes.source, indent=4)
+                out.pdf.ln(0.5)
+
+
+def _glossary(out: Writer, printed: str, language: str, words: dict[str, Any]) -> None:
+    """The glossary terms the printed text uses (the summary page explains every term on screen)."""
+    terms = terms_in(printed, language)
+    if terms:
+        out.heading(words["glossary_heading"])
+        for entry in terms:
+            out.keep(2 * out.sizes.line(out.sizes.source))  # most entries are two lines: do not split them
+            out.labelled(entry["term"], entry["text"], size=out.sizes.source)
+
+
+def printed_core(assessment: Assessment, questions: list[str]) -> str:
+    """The texts whose terms the printed glossary explains: the kinds of immunotherapy commonly considered
+    and the questions (the summary page explains every term where it appears)."""
+    parts = [*questions]
+    for category in assessment.categories:
+        if category.level == "commonly_considered":
+            parts += [category.title, category.summary, category.side_effects, *(r.text for r in category.reasons)]
+    return " ".join(parts)
+
+
+def cited_sources(assessment: Assessment) -> list[tuple[str, str]]:
+    """(title, url) of every source behind what the summary shows, once, in the order first cited."""
+    shown = [c for c in assessment.categories if c.level != "not_typical"] or assessment.categories
+    seen: dict[str, str] = {}
+    for source in [s for c in shown for s in c.sources] + [h.source for h in assessment.kit.help]:
+        seen.setdefault(source.url, source.title)
+    kit = assessment.kit
+    for source in [s for t in kit.timelines for s in t.sources] + list(kit.living_well.sources):
+        seen.setdefault(source.url, source.title)
+    return [(title, url) for url, title in seen.items()]
+
+
+def _short_title(title: str) -> str:
+    """A label's brand name ("Keytruda (pembrolizumab), DailyMed" → "Keytruda"); other titles as they are."""
+    return title.split(" (")[0].removesuffix(", DailyMed")
+
+
+def _sources(out: Writer, assessment: Assessment, words: dict[str, Any], titles: bool = True) -> None:
+    """Sources grouped by publisher ("NCI: page; page"; drug labels by brand name), titles only: the
+    addresses are one click away in the app and in the JSON export, and a page of long links would push
+    the summary past 4 pages."""
+    out.heading(words["sources_heading"])
+    out.note(words["sources_note"])
+    groups: dict[str, list[str]] = {}
+    for title, _ in cited_sources(assessment):
+        publisher, _, rest = title.partition(": ")
+        if not rest:
+            groups.setdefault(title, [])
+        elif publisher == "FDA label":
+            groups.setdefault(words["labels_group"], []).append(_short_title(rest))
+        else:
+            groups.setdefault(publisher, []).append(rest)
+    if not titles:  # the publishers only, with how many of their pages or labels
+        listed = [f"{publisher} ({len(pages)})" if len(pages) > 1 else publisher for publisher, pages in groups.items()]
+        out.paragraph("; ".join(listed) + ".", size=out.sizes.source)
+        return
+    for publisher, pages in groups.items():
+        out.keep(2 * out.sizes.line(out.sizes.source))
+        if pages:
+            out.labelled(publisher, "; ".join(pages) + ".", size=out.sizes.source)
+        else:
+            out.paragraph(publisher, size=out.sizes.source)
+
+
+def wallet_card(out: Writer, assessment: Assessment, words: dict[str, Any], name: str) -> None:
+    """A page with the card to cut out: front and back side by side (fold in the middle), 85.6 × 54 mm
+    each, corner marks outside, so it fits a wallet when printed at 100 %."""
+    card = assessment.kit.wallet_card
+    if card is None:
+        return
+    pdf = out.pdf
+    pdf.add_page()
+    out.heading(words["card_heading"])
+    out.paragraph(words["card_instructions"])
+    pdf.ln(8)
+    left, top = pdf.l_margin + (out.width - 2 * CARD_WIDTH) / 2, pdf.get_y()
+    with pdf.local_context(line_width=0.3, draw_color=0):
+        pdf.rect(left, top, 2 * CARD_WIDTH, CARD_HEIGHT)
+    with pdf.local_context(line_width=0.2, draw_color=120, dash_pattern={"dash": 1.5, "gap": 1.5}):
+        pdf.line(left + CARD_WIDTH, top, left + CARD_WIDTH, top + CARD_HEIGHT)  # the fold
+    out.cut_marks(left, top, 2 * CARD_WIDTH, CARD_HEIGHT)
+    pad, size = 3.5, 7.5
+    line = size * 0.45
+
+    def text(x: float, width: float, value: str, style: str = "", points: float = size) -> None:
+        pdf.set_font("atkinson", style, points)
+        pdf.set_x(x)
+        pdf.multi_cell(width, points * 0.45, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    inner = CARD_WIDTH - 2 * pad
+    pdf.set_y(top + pad)
+    text(left + pad, inner, card.title, "B", 9.5)
+    pdf.ln(0.8)
+    text(left + pad, inner, card.intro)
+    text(left + pad + 2, inner - 2, "; ".join(card.therapy_names), "B")
+    pdf.ln(0.6)
+    for sentence in card.lines:
+        text(left + pad, inner, sentence)
+    pdf.ln(1.2)
+    text(left + pad, inner, f"{card.date_line} ____________________")
+
+    back = left + CARD_WIDTH + pad
+    pdf.set_y(top + pad)
+    text(back, inner, (words["card_name"] + " " + (name or "____________________")), "B", 8.5)
+    pdf.ln(2.5)
+    for label in (card.team_line, card.phone_line):
+        text(back, inner, label)
+        pdf.ln(line * 1.6)
+        with pdf.local_context(draw_color=0, line_width=0.2):
+            pdf.line(back, pdf.get_y(), back + inner, pdf.get_y())
+        pdf.ln(2.5)
+    pdf.set_y(top + CARD_HEIGHT - pad - 2 * line)
+    text(back, inner, words["card_footer"], "I", 6.5)
 
 
 def build_pdf(
@@ -300,37 +349,63 @@ def build_pdf(
     paper: Paper | None = None,
     generated: dt.date | None = None,
     large_print: bool = False,
+    my_questions: list[str] | None = None,
 ) -> bytes:
-    """The summary as PDF bytes (3–6 pages for typical answers; about half as many again in large print)."""
+    """The summary as PDF bytes. `my_questions` are the person's questions in their order (their own
+    printed literally); without them, the suggested questions are printed.
+
+    In normal print the summary keeps to MAX_PAGES (the wallet card page extra). When the full text is
+    longer, it is made again without the fewest parts (BREVITY, in order) whose measured height covers
+    the overflow; each left-out part is replaced by a line saying where to find it (the summary page)."""
+    args = (assessment, answers, label, paper, generated, large_print, my_questions)
+    document, writer = _summary(*args, brevity=0)
+    brevity = 0
+    while not large_print and document.pages_before_card > MAX_PAGES and brevity < len(BREVITY):
+        overflow = writer.position() - MAX_PAGES * (document.page_break_trigger - document.t_margin)
+        needed = overflow + PAGE_BREAK_SLACK * MAX_PAGES
+        saved = 0.0
+        while brevity < len(BREVITY) and saved < needed:
+            saved += writer.heights.get(BREVITY[brevity], 0.0)
+            brevity += 1
+        document, writer = _summary(*args, brevity=brevity)
+    return bytes(document.output())
+
+
+MAX_PAGES = 4
+PAGE_BREAK_SLACK = 12  # mm a page typically loses where a block moves whole to the next page
+# What the summary leaves out, in this order, when the full text runs past MAX_PAGES (each is on the
+# summary page of the app).
+BREVITY = ("glossary", "help_details", "source_titles", "not_typical_reasons", "how_given", "side_effects",
+           "may_summaries", "intros", "living_well", "roomy_lines")  # fmt: skip
+
+
+def _summary(
+    assessment: Assessment,
+    answers: Any,
+    label: str | None,
+    paper: Paper | None,
+    generated: dt.date | None,
+    large_print: bool,
+    my_questions: list[str] | None,
+    brevity: int,
+) -> tuple[Document, Writer]:
+    """The summary document (with `pages_before_card`) and its writer (with the measured heights)."""
+    left_out = set(BREVITY[:brevity])
     sizes = type_scale(large_print)
     language = assessment.language
-    words = pdf_words(language)
-    urgent_words = load_rulebook().wording(language).content.urgent
-    tool = assessment.tool
-    footer = words["footer"].format(tool=tool.name, version=tool.version, rules_version=tool.rules_version,
-                                    reviewed=tool.rules_reviewed)  # fmt: skip
     name = clean_label(label)
     rows = answered_rows(answers, language=language)
-    text_used = " ".join(
-        [
-            footer,
-            name,
-            assessment.model_dump_json(),
-            *(t for _, t in rows),
-            *(q.label for q, _ in rows),
-            json.dumps(words, ensure_ascii=False, default=str),
-            json.dumps({tier: w.model_dump() for tier, w in urgent_words.items()}, ensure_ascii=False),
-            "•…·—–",
-            *(str(e) for e in glossary(language)),
-        ]
+    questions = list(my_questions) if my_questions is not None else list(assessment.questions_to_ask)
+    glossary_text = [str(e) for e in glossary(language)]
+    pdf, words = new_document(
+        assessment,
+        document_texts(assessment, rows, name, [*questions, *glossary_text]),
+        paper,
+        sizes,
+        "document_title_large" if large_print else "document_title",
     )
-    pdf = _SummaryPDF(paper or default_paper(), footer, text_used, sizes, words["page"])
-    pdf.set_title(words["document_title_large" if large_print else "document_title"])
-    pdf.set_author(tool.name)
-    pdf.set_creator(f"{tool.name} {tool.version}")
-    pdf.set_lang(language)
     pdf.add_page()
-    out = _Writer(pdf)
+    out = Writer(pdf)
 
     pdf.set_font("atkinson", "B", sizes.title)
     pdf.multi_cell(0, sizes.line(sizes.title), words["title"], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -339,98 +414,27 @@ def build_pdf(
     out.paragraph(words["subtitle_for" if name else "subtitle"].format(date=date, name=name))
     pdf.ln(2)
     out.note(assessment.disclaimer)
-
-    for tier, signs, texts in assessment.urgent_by_tier():
-        tier_words = urgent_words[tier]
-        question = next(item.question for item in assessment.urgent if item.tier == tier)
-        named = "; ".join(option_text(question, sign, language=language) for sign in signs)
-        pdf.ln(2)
-        lines = ([f"{tier_words.signs_intro} {named}"] if named else []) + texts
-        out.boxed(words["urgent"].format(title=tier_words.title), lines, tier_words.footer)
+    urgent_boxes(out, assessment, words)
+    out.heading(words["glance_heading"])
+    levels_at_a_glance(out, assessment, words, "not_typical_reasons" in left_out)
 
     out.heading(words["answers_heading"])
-    if rows:
-        pdf.set_font("atkinson", "", sizes.table)
-        with pdf.table(
-            col_widths=(38, 62),
-            text_align="LEFT",
-            line_height=sizes.line(sizes.table),
-            padding=1.2,
-            first_row_as_headings=True,
-            borders_layout="HORIZONTAL_LINES",
-        ) as table:
-            head = table.row()
-            head.cell(words["answers_question"])
-            head.cell(words["answers_answer"])
-            for question, text in rows:
-                row = table.row()
-                row.cell(question.label)
-                row.cell(text)
-    else:
-        out.paragraph(words["no_answers"])
-
-    for level in ("commonly_considered", "may_be_considered", "not_typical"):
-        categories = [c for c in assessment.categories if c.level == level]
-        if not categories:
-            continue
-        intro_lines = 2 * sizes.line(sizes.note)
-        out.heading(words["levels"][level], keep_with=intro_lines + out.subheading_height())
-        out.note(words["level_intro"][level])
-        for category in categories:
-            out.subheading(category.title)
-            if level == "not_typical":
-                out.bullets([reason.text for reason in category.reasons])
-                continue
-            out.paragraph(category.summary)
-            out.keep(3 * sizes.line(sizes.body))  # the label stays with its first reason
-            out.paragraph(words["why"], style="B")
-            out.bullets([reason.text for reason in category.reasons])
-            out.labelled(words["how_given"], f"{category.how_given} {category.practical}")
-            out.labelled(words["side_effects"], category.side_effects)
-
-    considerations = _considerations(assessment)
-    if considerations:
-        out.heading(words["considerations_heading"])
-        out.note(words["considerations_note"])
-        for severity, text, titles in considerations:
-            out.bullets(
-                [
-                    words["applies_to"].format(
-                        severity=words["important" if severity == "important" else "to_discuss"],
-                        text=text,
-                        categories=", ".join(titles),
-                    )
-                ]
-            )
-
+    answers_flow(out, rows, words)
+    _categories(out, assessment, words, left_out)
+    _considerations(out, assessment, words, left_out)
     if assessment.missing_information:
         out.heading(words["missing_heading"])
         out.bullets([item.text for item in assessment.missing_information])
-
-    out.heading(words["questions_heading"])
-    for number, question in enumerate(assessment.questions_to_ask, 1):
-        out.keep(2 * sizes.line(sizes.body) + sizes.writing_space + 2)  # a question stays with its line
-        out.numbered(number, question)
-        out.writing_line()
-
-    terms = _used_terms(assessment)
-    if terms:
-        out.heading(words["glossary_heading"])
-        for entry in terms:
-            out.keep(2 * sizes.line(sizes.body))  # most entries are two lines: do not split them
-            out.labelled(entry["term"], entry["text"])
-
-    out.heading(words["sources_heading"])
-    shown = [c for c in assessment.categories if c.level != "not_typical"] or assessment.categories
-    seen: dict[str, str] = {}
-    for category in shown:
-        for source in category.sources:
-            seen.setdefault(source.url, source.title)
-    for number, (url, title) in enumerate(seen.items(), 1):
-        out.keep(2 * sizes.line(sizes.source))
-        out.numbered(number, title, size=sizes.source, after=url)
-        pdf.ln(0.8)
-
-    out.heading(words["remember_heading"])
-    out.paragraph(assessment.disclaimer)
-    return bytes(pdf.output())
+    _my_questions(out, questions, words, left_out)
+    _preparing(out, assessment, words, left_out)
+    if "glossary" in left_out:
+        out.pdf.ln(2)
+        out.note(words["glossary_in_app"])
+    else:
+        with out.measure("glossary"):
+            _glossary(out, printed_core(assessment, questions), language, words)
+    with out.measure("source_titles"):
+        _sources(out, assessment, words, titles="source_titles" not in left_out)
+    pdf.pages_before_card = pdf.page
+    wallet_card(out, assessment, words, name)
+    return pdf, out

@@ -136,7 +136,7 @@ def _break_pdf_midway(monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("injected failure while drawing the glossary for Zoë")
 
-    monkeypatch.setattr(reports.pdf, "_used_terms", broken)
+    monkeypatch.setattr(reports.pdf, "_glossary", broken)
 
 
 def run_cli(*argv):

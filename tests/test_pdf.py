@@ -53,18 +53,27 @@ def test_pdf_has_every_section(urgent_pdf):
     text, pages = _text(urgent_pdf)
     for heading in (
         "Preparing for your appointment",
+        "At a glance",
         "Your answers at a glance",
         "Commonly considered",
-        "Not typical for this situation",
         "What may affect suitability",
-        "Tests and information that would help",
         "Questions to ask",
-        "Words used in this summary",
+        "What to bring",
+        "What to expect",
+        "Where to get help",
         "Sources",
-        "Please remember",
+        "Wallet card",
     ):
         assert heading in text, heading
-    assert 2 <= pages <= 6
+    assert 2 <= pages <= 5  # 4 at most, and the wallet card
+
+
+def test_a_summary_that_fits_keeps_every_part():
+    text, pages = _text(build_pdf(assess(TYPICAL), TYPICAL))
+    for heading in ("Words used in this summary", "Not typical for this situation", "Eating and staying active"):
+        assert heading in text, heading
+    assert "summary page of the app" not in text  # nothing was left out
+    assert pages <= 4 and "Wallet card" not in text  # no immunotherapy yet: no card
 
 
 def test_pdf_shows_levels_and_reasons(urgent_pdf):
@@ -144,7 +153,9 @@ def test_every_page_renders_with_pdftoppm(urgent_pdf, tmp_path):
 
 MM = 72 / 25.4  # PDF points per millimetre
 TABLE_HEADING, SOURCES_HEADING = "Your answers at a glance", "Sources"
+SECONDARY_HEADINGS = {"Sources", "Where to get help", "Words used in this summary"}  # 10 pt and up
 HEADINGS = {
+    "At a glance",
     "Your answers at a glance",
     "Commonly considered",
     "May be considered",
@@ -152,9 +163,10 @@ HEADINGS = {
     "What may affect suitability",
     "Tests and information that would help",
     "Questions to ask",
-    "Words used in this summary",
-    "Sources",
-    "Please remember",
+    "What to bring",
+    "What to expect",
+    "Eating and staying active during treatment",
+    *SECONDARY_HEADINGS,
 }
 
 
@@ -193,15 +205,19 @@ def _runs_and_frames(pdf: bytes) -> tuple[list[Run], list[tuple[int, float, floa
 
 
 def _sizes_by_part(runs: list[Run], bottom_margin_mm: float) -> dict[str, list[float]]:
-    """Text sizes of the footer (by position), the answers table and the sources (by heading), and the rest."""
+    """Text sizes of the footer (by position), the answers, the secondary parts (sources, help-lines,
+    glossary: by heading) and the rest. The wallet card's page (a card to cut out) is left out."""
     parts: dict[str, list[float]] = {"body": [], "heading": [], "table": [], "sources": [], "footer": []}
+    card_pages = {r.page for r in runs if r.text == "Wallet card"}
     section = "body"
     for run in runs:
+        if run.page in card_pages:
+            continue
         if run.y < (bottom_margin_mm - 3) * MM:
             parts["footer"].append(run.size)
             continue
         if run.text in HEADINGS:
-            section = {TABLE_HEADING: "table", SOURCES_HEADING: "sources"}.get(run.text, "body")
+            section = "table" if run.text == TABLE_HEADING else "sources" if run.text in SECONDARY_HEADINGS else "body"
             parts["heading"].append(run.size)
             continue
         parts[section].append(run.size)
@@ -234,7 +250,8 @@ def test_large_print_has_the_same_words_on_more_pages(urgent_pdf, large_pdf):
     normal_text, normal_pages = _text(urgent_pdf)
     large_text, large_pages = _text(large_pdf)
     assert large_pages > normal_pages
-    assert URGENT_TITLE in large_text and "Please remember" in large_text
+    assert URGENT_TITLE in large_text and "Sources" in large_text
+    assert "summary page of the app" not in large_text  # large print keeps every part, on more pages
     assert PdfReader(io.BytesIO(large_pdf)).metadata.title.endswith("(large print)")
 
 
