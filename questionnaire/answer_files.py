@@ -123,3 +123,18 @@ def _read(data: bytes, filename: str | None, fhir_loader: FhirLoader | None) -> 
     if problems:
         return None, list(dict.fromkeys(_answer_message(p) for p in problems))
     return answers, []
+
+
+def read_my_questions(data: bytes, language: str = "en"):
+    """The person's question list in a saved answers file: (MyQuestions or None, plain problems)."""
+    from .my_questions import my_questions_from_saved
+
+    try:
+        saved = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None, []  # read_answers_file has already said what is wrong with the file
+    found, problem = my_questions_from_saved(saved)
+    if problem:
+        with speaking(language):
+            return None, [_plain(problem)]
+    return found, []

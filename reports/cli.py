@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import csv
-import io
 import json
 import os
 import sys
@@ -19,47 +17,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from questionnaire import LANGUAGES, answers_schema, load_definition, validate_answers
+from questionnaire import LANGUAGES, answers_schema, my_questions_from_saved
 from rules import RuleEngineError, assess
 
-from .exports import assessment_json, label_slug, results_csv, summary_row, write_atomic
+from .batch import STATUS_COLUMNS, IntakeProblem, intake_template, read_intake, summarise_row
+from .exports import assessment_json, results_csv, write_atomic
 from .failures import describe_failure
 from .fhir import answers_from_file_text, questionnaire_response
-from .pdf import build_pdf, clean_label
+from .pdf import build_pdf
 from .pdf_doctor import build_doctor_pdf
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-LABEL_COLUMN = "label"
-TEMPLATE_EXAMPLE = {
-    "label": "AB",
-    "age": "58",
-    "sex_at_birth": "female",
-    "pregnancy": "no",
-    "cancer_type": "dlbcl",
-    "disease_course": "refractory",
-    "early_relapse": "yes",
-    "prior_treatments": "chemotherapy_other;anti_cd20",
-    "prior_lines": "2",
-    "current_immunotherapy": "none",
-    "ecog": "1",
-    "heart_failure": "no",
-    "lvef_percent": "55",
-    "kidney_disease": "no",
-    "creatinine_clearance_ml_min": "80",
-    "liver_disease": "no",
-    "bilirubin_x_uln": "0.8",
-    "ast_alt_x_uln": "1",
-    "oxygen_saturation_percent": "97",
-    "home_oxygen": "no",
-    "brain_involvement": "no",
-    "autoimmune_disease": "none",
-    "organ_transplant": "no",
-    "steroids_over_10mg": "no",
-    "active_infection": "no",
-    "viral_infections": "none",
-    "caregiver": "yes",
-    "can_stay_near_centre": "yes",
-}
 
 
 class InputProblem(Exception):
@@ -85,9 +53,13 @@ def _assessment(answers, language: str = "en"):
         ) from error
 
 
-def _pdf_bytes(assessment, answers, label: str | None, paper: str | None, large_print: bool = False) -> bytes:
+def _pdf_bytes(
+    assessment, answers, label: str | None, paper: str | None, large_print: bool = False, my_questions=None
+) -> bytes:
     try:
-        return build_pdf(assessment, answers, label=label, paper=paper, large_print=large_print)
+        return build_pdf(
+            assessment, answers, label=label, paper=paper, large_print=large_print, my_questions=my_questions
+        )
     except Exception as error:
         raise OutputProblem([f"pdf: could not be made ({describe_failure(error)}); nothing was written"]) from error
 
@@ -130,16 +102,32 @@ def _emit(target: str, data: bytes | str, stdout: TextIO) -> None:
         write_atomic(Path(target), data)
 
 
+def _my_questions(text: str) -> list[str] | None:
+    """The person's own question list, when the answers file holds one (from the app)."""
+    try:
+        saved = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    found, problem = my_questions_from_saved(saved)
+    if problem:
+        raise InputProblem(["my_questions: the list of questions cannot be read (fix or remove it)"])
+    return found.texts if found else None
+
+
 def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
-    answers, problems = answers_from_file_text(_read_text(args.answers, "answers"))
+    text = _read_text(args.answers, "answers")
+    answers, problems = answers_from_file_text(text)
     if problems:
         raise InputProblem([str(p) for p in problems])
+    my_questions = _my_questions(text)
     assessment = _assessment(answers, args.lang)
     if not (args.json or args.pdf or args.fhir or args.doctor_pdf):
         args.json = "-"
     outputs = []  # everything is made before anything is written: a failure leaves no partial set
     if args.pdf:
-        outputs.append((args.pdf, _pdf_bytes(assessment, answers, args.label, args.paper, args.large_print)))
+        outputs.append(
+            (args.pdf, _pdf_bytes(assessment, answers, args.label, args.paper, args.large_print, my_questions))
+        )
     if args.doctor_pdf:
         outputs.append((args.doctor_pdf, _doctor_pdf_bytes(assessment, answers, args.label, args.paper)))
     if args.fhir:
@@ -153,61 +141,6 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
-def _csv_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        rows = [
-            {(k or "").strip(): (v or "") for k, v in row.items() if k is not None} | {"__extra__": row.get(None)}
-            for row in reader
-        ]
-    except csv.Error as error:
-        raise InputProblem([f"intake: not a readable CSV ({error})"]) from None
-    return header, rows
-
-
-def _check_header(header: list[str]) -> None:
-    expected = [q.id for q in load_definition().questions]
-    problems = []
-    if not header:
-        problems.append("intake: the file is empty or has no header row")
-    unknown = [h for h in header if h not in expected and h != LABEL_COLUMN]
-    missing = [c for c in expected if c not in header]
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if unknown:
-        problems.append(
-            f"intake: unknown columns: {', '.join(map(_literal, unknown))} (see `python -m reports template`)"
-        )
-    if missing:
-        problems.append(f"intake: missing columns: {', '.join(missing)} (leave a cell empty if it was not asked)")
-    if duplicated:
-        problems.append(f"intake: duplicated columns: {', '.join(duplicated)}")
-    if problems:
-        raise InputProblem(problems)
-
-
-def _row_answers(row: dict[str, str]) -> dict[str, Any]:
-    definition = load_definition().by_id
-    data: dict[str, Any] = {}
-    for column, cell in row.items():
-        if column in (LABEL_COLUMN, "__extra__"):
-            continue
-        cell = cell.strip()
-        if not cell:
-            continue
-        data[column] = (
-            [part.strip() for part in cell.split(";") if part.strip()]
-            if definition[column].type == "multi_choice"
-            else cell
-        )
-    return data
-
-
-def _pdf_name(number: int, label: str) -> str:
-    slug = label_slug(label)
-    return f"row-{number:04d}" + (f"-{slug}" if slug else "") + ".pdf"
-
-
 def _progress(done: int, total: int, stream: TextIO) -> None:
     if not stream.isatty() or total < 20:
         return
@@ -219,35 +152,20 @@ def _progress(done: int, total: int, stream: TextIO) -> None:
     stream.flush()
 
 
-def _summarise_row(
-    job: tuple[int, dict[str, str], bool, str, str | None, bool, str],
-) -> tuple[dict[str, Any], list[str]]:
-    """One intake row → its results.csv row (and PDF); runs in a worker process for large batches."""
+def _batch_job(job: tuple[int, dict[str, str], bool, str, str | None, bool, str]) -> tuple[dict[str, Any], list[str]]:
+    """One intake row → its results.csv row, its PDF written to the output folder (runs in a worker process)."""
     number, row, with_pdf, out_dir, paper, large_print, language = job
-    label = clean_label(row.get(LABEL_COLUMN, ""))
-    problems = ["row: has more cells than the header"] if row.get("__extra__") else []
-    answers, answer_problems = validate_answers(_row_answers(row))
-    problems += [str(p) for p in answer_problems]
-    if problems:
-        return {"row": number, "status": "invalid", "problems": " | ".join(problems), "label": label}, problems
-    try:
-        assessment = _assessment(answers, language)
-    except OutputProblem as problem:
-        return {"row": number, "status": "failed", "problems": problem.problems[0], "label": label}, problem.problems
-    result = {"row": number, "status": "ok", "problems": ""} | summary_row(answers, assessment, label)
-    if with_pdf:
-        name = _pdf_name(number, label)
-        try:
-            write_atomic(Path(out_dir) / name, _pdf_bytes(assessment, answers, label, paper, large_print))
-        except OutputProblem as problem:
-            return result | {"status": "pdf_failed", "problems": problem.problems[0], "pdf": ""}, problem.problems
-        result["pdf"] = name
-    return result, []
+    done = summarise_row(number, row, language, with_pdf, paper, large_print)
+    if done.pdf is not None:
+        write_atomic(Path(out_dir) / done.pdf_name, done.pdf)
+    return done.result, done.problems
 
 
 def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    header, rows = _csv_rows(_read_text(args.intake, "intake"))
-    _check_header(header)
+    try:
+        rows = read_intake(_read_text(args.intake, "intake"))
+    except IntakeProblem as problem:
+        raise InputProblem(problem.problems) from None
     out_dir = Path(args.out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -274,10 +192,10 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # Each process has its own rule engine; below a few hundred rows, start-up costs more than it saves.
     if workers > 1 and len(jobs) >= 400:
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            collect(pool.map(_summarise_row, jobs, chunksize=64))
+            collect(pool.map(_batch_job, jobs, chunksize=64))
     else:
-        collect(map(_summarise_row, jobs))
-    write_atomic(out_dir / "results.csv", results_csv(results, extra_first=("row", "status", "problems")))
+        collect(map(_batch_job, jobs))
+    write_atomic(out_dir / "results.csv", results_csv(results, extra_first=STATUS_COLUMNS))
     elapsed = time.perf_counter() - started
     stdout.write(f"{len(rows) - bad} of {len(rows)} rows summarised in {elapsed:.1f} s → {out_dir / 'results.csv'}\n")
     if failed:
@@ -291,12 +209,7 @@ def cmd_schema(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def cmd_template(args: argparse.Namespace, stdout: TextIO) -> int:
-    columns = [LABEL_COLUMN] + [q.id for q in load_definition().questions]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerow([TEMPLATE_EXAMPLE.get(c, "") for c in columns])
-    _emit(args.output, buffer.getvalue(), stdout)
+    _emit(args.output, intake_template(), stdout)
     return 0
 
 

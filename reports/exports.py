@@ -45,6 +45,8 @@ LATIN_EXTRAS = str.maketrans(
 # kind → (name part, extensions allowed; the first is the default)
 DOWNLOAD_KINDS = {
     "summary": ("summary", ("pdf",)),
+    "doctor": ("for-the-doctor", ("pdf",)),
+    "clinic": ("clinic-list", ("zip",)),
     "answers": ("answers", ("json",)),
     "result": ("result", ("json", "csv")),
     "fhir": ("fhir", ("json",)),
@@ -77,17 +79,21 @@ def assessment_json(assessment: Assessment) -> str:
     return assessment.model_dump_json(indent=2)
 
 
-def saved_answers(answers: Any, language: str = "en") -> dict[str, Any]:
-    """The file people download to resume later: the answers, the language they chose, which tool wrote them."""
-    return {
+def saved_answers(answers: Any, language: str = "en", my_questions: Any = None) -> dict[str, Any]:
+    """The file people download to resume later: the answers, the language they chose, their own list
+    of questions (when they made one) and which tool wrote them."""
+    saved = {
         "tool": {"name": TOOL_NAME, "version": TOOL_VERSION, "questionnaire": load_definition().version},
         "language": language,
         "answers": answers.given(),
     }
+    if my_questions is not None:
+        saved["my_questions"] = my_questions.model_dump(mode="json")
+    return saved
 
 
-def saved_answers_json(answers: Any, language: str = "en") -> str:
-    return json.dumps(saved_answers(answers, language), indent=2, ensure_ascii=False)
+def saved_answers_json(answers: Any, language: str = "en", my_questions: Any = None) -> str:
+    return json.dumps(saved_answers(answers, language, my_questions), indent=2, ensure_ascii=False)
 
 
 def csv_cell(value: Any) -> Any:

@@ -108,12 +108,11 @@ def answers_flow(out: Writer, rows: list, words: dict[str, Any], size: float | N
     if not rows:
         out.paragraph(words["no_answers"], size=size)
         return
-    line = out.sizes.line(size)
-    pdf.set_x(pdf.l_margin)
+    runs = []
     for index, (question, text) in enumerate(rows):
-        out.run(f"{question.label}: ", size, "B", line)
-        out.run(text + (" · " if index < len(rows) - 1 else ""), size, "", line)
-    pdf.ln(line + 1)
+        runs += [(f"{question.label}: ", "B"), (text + (" · " if index < len(rows) - 1 else ""), "")]
+    out.flow(runs, size)
+    pdf.ln(1)
 
 
 def _categories(out: Writer, assessment: Assessment, words: dict[str, Any], left_out: set[str]) -> None:
@@ -361,18 +360,20 @@ def build_pdf(
     document, writer = _summary(*args, brevity=0)
     brevity = 0
     while not large_print and document.pages_before_card > MAX_PAGES and brevity < len(BREVITY):
-        overflow = writer.position() - MAX_PAGES * (document.page_break_trigger - document.t_margin)
+        overflow = document.content_end - MAX_PAGES * (document.page_break_trigger - document.t_margin)
         needed = overflow + PAGE_BREAK_SLACK * MAX_PAGES
         saved = 0.0
         while brevity < len(BREVITY) and saved < needed:
-            saved += writer.heights.get(BREVITY[brevity], 0.0)
+            part = BREVITY[brevity]
+            saved += writer.heights.get(part, 0.0) - (KEPT_OF_SOURCES if part == "source_titles" else 0.0)
             brevity += 1
         document, writer = _summary(*args, brevity=brevity)
     return bytes(document.output())
 
 
 MAX_PAGES = 4
-PAGE_BREAK_SLACK = 12  # mm a page typically loses where a block moves whole to the next page
+PAGE_BREAK_SLACK = 6  # mm a page typically loses where a block moves whole to the next page
+KEPT_OF_SOURCES = 15  # mm the sources take when only their publishers are listed
 # What the summary leaves out, in this order, when the full text runs past MAX_PAGES (each is on the
 # summary page of the app).
 BREVITY = ("glossary", "help_details", "source_titles", "not_typical_reasons", "how_given", "side_effects",
@@ -435,6 +436,6 @@ def _summary(
             _glossary(out, printed_core(assessment, questions), language, words)
     with out.measure("source_titles"):
         _sources(out, assessment, words, titles="source_titles" not in left_out)
-    pdf.pages_before_card = pdf.page
+    pdf.pages_before_card, pdf.content_end = pdf.page, out.position()
     wallet_card(out, assessment, words, name)
     return pdf, out

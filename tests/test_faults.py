@@ -172,6 +172,7 @@ def test_batch_pdf_failure_marks_the_rows_and_keeps_the_rest(tmp_path, monkeypat
 
 
 def test_cli_engine_failure_is_exit_1_not_a_traceback(tmp_path, monkeypatch):
+    import reports.batch
     import reports.cli
 
     def broken(_answers, _language="en"):
@@ -180,6 +181,7 @@ def test_cli_engine_failure_is_exit_1_not_a_traceback(tmp_path, monkeypatch):
     source = tmp_path / "a.json"
     source.write_text(json.dumps({"cancer_type": "nsclc"}))
     monkeypatch.setattr(reports.cli, "assess", broken)
+    monkeypatch.setattr(reports.batch, "assess", broken)  # the clinic list (CLI batch and app) assesses here
     code, out, err = run_cli("summary", str(source), "--json", str(tmp_path / "s.json"))
     assert code == 1 and err.startswith("assessment: could not be made (RuleEngineError at test_faults.py:")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]

@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from questionnaire import LANGUAGES, Answers, read_answers_file
+from questionnaire import LANGUAGES, Answers, read_answers_file, read_my_questions
 
 from . import state
 from .text import language, t
@@ -31,8 +31,8 @@ def file_language(data: bytes) -> str | None:
     return chosen if chosen in LANGUAGES else None
 
 
-def _load(answers: dict, location: str, chosen_language: str | None) -> None:
-    state.replace_answers(answers)
+def _load(answers: dict, location: str, chosen_language: str | None, my_questions=None) -> None:
+    state.replace_answers(answers, my_questions)
     if chosen_language:
         st.session_state["language"] = chosen_language
     if st.session_state.get("role") is None:
@@ -54,6 +54,9 @@ def resume_uploader(location: str) -> None:
     if upload is None:
         return
     answers, problems = check_resume_file(upload.getvalue(), upload.name)
+    my_questions = None
+    if not problems:
+        my_questions, problems = read_my_questions(upload.getvalue(), language())
     if problems:
         st.error(t("resume_failed") + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems[:10]))
         return
@@ -64,5 +67,5 @@ def resume_uploader(location: str) -> None:
         key=f"resume_apply_{location}",
         type="primary",
         on_click=_load,
-        args=(given, location, file_language(upload.getvalue())),
+        args=(given, location, file_language(upload.getvalue()), my_questions),
     )

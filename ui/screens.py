@@ -16,7 +16,7 @@ from questionnaire import (
 from questionnaire import next_section as following_section
 from questionnaire import previous_section as preceding_section
 
-from . import nav, state, urgent
+from . import kit, nav, state, urgent
 from .resume import resume_uploader
 from .summary import save_answers_button
 from .text import catalogue, language, pdf_language, t
@@ -134,7 +134,9 @@ def patient_step(section_id: str) -> None:
     st.header(title, anchor=False)
     nav.arrive(title, t("step_titled", number=number, total=len(steps), title=title))
     st.caption(t("patient_hint"))
-    _questions_with_urgent_panel(visible_in_section(section_id, answers, definition), "patient")
+    questions = visible_in_section(section_id, answers, definition)
+    _questions_with_urgent_panel(questions, "patient")
+    kit.glossary_expander(kit.question_text(questions, "patient"), section_id)
     st.divider()
     back, _, forward = st.columns([1, 2, 1])
     back.button(t("back"), use_container_width=True, key=f"back_{section_id}", on_click=_go_back, args=(section_id,))
@@ -246,7 +248,9 @@ def nurse_form() -> None:
     )
     for tab, section in zip(tabs, sections, strict=True):
         with tab:
-            _questions_with_urgent_panel(visible_in_section(section.id, answers, definition), "nurse")
+            questions = visible_in_section(section.id, answers, definition)
+            _questions_with_urgent_panel(questions, "nurse")
+            kit.glossary_expander(kit.question_text(questions, "nurse"), section.id)
     done = progress(answers)
     st.caption(t("nurse_progress", answered=done.answered, visible=done.visible))
     st.button(t("show_summary"), type="primary", key="to_results_nurse", on_click=state.go, args=("results",))

@@ -28,6 +28,11 @@ KEYS = (
     "nurse_tab_section",
     "pdf_language",
     "pdf_language_choice",
+    "my_questions",
+    "doctor_pdf_cache",
+    "own_question",
+    "own_question_error",
+    "clinic_results",
 )
 WIDGET_PREFIX = "q_"
 
@@ -86,12 +91,13 @@ def set_answer(question_id: str, raw: Any) -> None:
         store[question_id] = value
 
 
-def replace_answers(new: dict[str, Any]) -> None:
-    """Swap in a complete, already validated set of answers (resume)."""
+def replace_answers(new: dict[str, Any], my_questions: Any = None) -> None:
+    """Swap in a complete, already validated set of answers (resume), with the person's question list."""
     clear_widgets()
     st.session_state["answers"] = dict(new)
     st.session_state["errors"] = {}
     st.session_state["pdf_cache"] = None
+    st.session_state["my_questions"] = my_questions
 
 
 def clear_widgets() -> None:

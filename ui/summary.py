@@ -13,6 +13,7 @@ import streamlit as st
 from questionnaire import Answers, load_definition
 from reports import (
     assessment_json,
+    build_doctor_pdf,
     build_pdf,
     describe_failure,
     download_name,
@@ -23,7 +24,7 @@ from reports import (
 )
 from rules import LEVELS, Assessment, RuleEngineError, assess, load_rulebook
 
-from . import nav, state, urgent
+from . import kit, nav, state, urgent
 from .text import language, pdf_language, t, words
 from .widgets import md_escape
 
@@ -65,14 +66,15 @@ def _category_block(category, show_rules: bool, labels: dict[str, str]) -> None:
         st.markdown(f"**{t('sources')}** " + " · ".join(f"[{md_escape(s.title)}]({s.url})" for s in category.sources))
 
 
-def _pdf(answers: Answers, assessment: Assessment, label: str, large_print: bool) -> bytes | None:
-    """The PDF, made once per answers/label/size and kept in the session; None if it failed."""
-    cache_key = (answers.model_dump_json(), label, large_print, assessment.language)
+def _pdf(answers: Answers, assessment: Assessment, label: str, large_print: bool, questions: list[str]) -> bytes | None:
+    """The PDF, made once per answers/label/size/questions and kept in the session; None if it failed."""
+    cache_key = (answers.model_dump_json(), label, large_print, assessment.language, tuple(questions))
     cached = st.session_state.get("pdf_cache")
     if not cached or cached[0] != cache_key:
         with st.spinner(t("preparing_pdf")):
             try:
-                cached = (cache_key, build_pdf(assessment, answers, label=label, large_print=large_print))
+                pdf = build_pdf(assessment, answers, label=label, large_print=large_print, my_questions=questions)
+                cached = (cache_key, pdf)
             except Exception as error:  # any fpdf2/font failure: never offer a broken or partial file
                 _log_failure("PDF build", error)
                 cached = None  # nothing cached, so "Try the PDF again" really tries again
@@ -80,9 +82,23 @@ def _pdf(answers: Answers, assessment: Assessment, label: str, large_print: bool
     return cached[1] if cached else None
 
 
-def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: dt.date) -> None:
+def _doctor_pdf(answers: Answers, assessment: Assessment, label: str) -> bytes | None:
+    """The one-page version for the doctor, made once per answers/label and kept in the session."""
+    cache_key = (answers.model_dump_json(), label, assessment.language)
+    cached = st.session_state.get("doctor_pdf_cache")
+    if not cached or cached[0] != cache_key:
+        try:
+            cached = (cache_key, build_doctor_pdf(assessment, answers, label=label))
+        except Exception as error:
+            _log_failure("doctor PDF build", error)
+            cached = None
+        st.session_state["doctor_pdf_cache"] = cached
+    return cached[1] if cached else None
+
+
+def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: dt.date, questions: list[str]) -> None:
     large = st.session_state.get("text_size") == "large"
-    pdf = _pdf(answers, assessment, label, large)
+    pdf = _pdf(answers, assessment, label, large, questions)
     left, right = st.columns([3, 2], vertical_alignment="center")
     if pdf:
         left.download_button(
@@ -99,13 +115,25 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
         left.button(t("retry_pdf"), key="retry_pdf")
     with right:
         st.html(PRINT_BUTTON % html.escape(t("print_page")), unsafe_allow_javascript=True)
+    doctor = _doctor_pdf(answers, assessment, label)
+    if doctor:
+        left.download_button(
+            t("download_doctor_pdf"),
+            doctor,
+            file_name=download_name("doctor", label, today),
+            mime="application/pdf",
+            key="dl_doctor_pdf",
+            use_container_width=True,
+            help=t("download_doctor_pdf_help"),
+        )
 
 
 def save_answers_button(answers: Answers, key: str, label: str = "") -> None:
-    """'Save my answers to continue later': on every step, so nobody has to reach the end to keep them."""
+    """'Save my answers to continue later': on every step, so nobody has to reach the end to keep them.
+    The file also keeps the person's own list of questions, once they have made one."""
     st.download_button(
         t("save_answers"),
-        saved_answers_json(answers, language()),
+        saved_answers_json(answers, language(), st.session_state.get("my_questions")),
         icon=":material/save:",
         file_name=download_name("answers", label, dt.date.today()),
         mime="application/json",
@@ -141,6 +169,21 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
         )
 
 
+def _shown_text(assessment: Assessment) -> str:
+    """The texts of the summary page, for its glossary."""
+    parts = [item.text for item in assessment.missing_information] + list(assessment.questions_to_ask)
+    for category in assessment.categories:
+        parts += [category.title, category.summary, category.how_given, category.side_effects, category.practical]
+        parts += [r.text for r in category.reasons] + [c.text for c in category.considerations]
+    return " ".join(parts)
+
+
+def _in_pdf_language(mine, assessment: Assessment, printed: Assessment) -> list[str]:
+    """A nurse printing in another language: suggested questions in the PDF's language, own ones as typed."""
+    translation = dict(zip(assessment.questions_to_ask, printed.questions_to_ask, strict=False))
+    return [q.text if q.own else translation.get(q.text, q.text) for q in mine.kept]
+
+
 def results() -> None:
     audience = "nurse" if st.session_state.get("role") == "nurse" else "patient"
     st.button(
@@ -164,7 +207,10 @@ def results() -> None:
     urgent.show(assessment, audience)
     label = st.session_state.get("label") or ""
     today = dt.date.today()
-    _print_and_pdf(answers, printed, label, today)
+    # The questions as the person keeps and orders them below (callbacks ran before this run).
+    mine = kit.my_questions(assessment)
+    printed_questions = mine.texts if pdf_language() == language() else _in_pdf_language(mine, assessment, printed)
+    _print_and_pdf(answers, printed, label, today, printed_questions)
     st.info(assessment.disclaimer, icon="ℹ️")
     labels = {q.id: q.label for q in load_definition(language()).questions}
     show_rules = audience == "nurse" and st.toggle(t("show_rule_ids"), key="show_rule_ids")
@@ -178,9 +224,8 @@ def results() -> None:
         st.subheader(t("missing_heading"), anchor=False)
         for item in assessment.missing_information:
             st.markdown(f"- **{md_escape(labels[item.question])}:** {md_escape(item.text)}")
-    st.subheader(t("questions_heading"), anchor=False)
-    for number, question in enumerate(assessment.questions_to_ask, 1):
-        st.markdown(f"{number}. {md_escape(question)}")
+    kit.glossary_expander(_shown_text(assessment), "summary")
+    kit.appointment_kit(assessment, audience)
     _more_downloads(answers, printed, label, today)
     tool = assessment.tool
     st.caption(
