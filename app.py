@@ -9,7 +9,7 @@ try:
     from rules import load_engine
 
     load_engine()  # reads, checks and compiles every question and rule file (once per process)
-    from ui import nav, screens, state, style, summary
+    from ui import clinic, nav, screens, state, style, summary
     from ui.text import language, t
 except ValueError as error:  # DefinitionError or RuleFileError (both ValueError): a file failed its checks
     # The reason names a reviewed file, not anything a user typed: safe for the operator's log.
@@ -45,7 +45,16 @@ with st.sidebar:
             on_click=screens.ask_before_clearing,
             help=t("clear_help"),
         )
-    if role is not None and st.session_state["step"] != "results":
+    if role == "nurse" and st.session_state["step"] != "clinic":
+        st.button(
+            t("clinic_open"),
+            use_container_width=True,
+            key="open_clinic",
+            on_click=state.go,
+            args=("clinic", True),
+            help=t("clinic_open_help"),
+        )
+    if role is not None and st.session_state["step"] not in ("results", "clinic"):
         st.button(
             t("skip_to_summary"),
             use_container_width=True,
@@ -70,6 +79,8 @@ elif step == "review":
     screens.review()
 elif step == "results":
     summary.results()
+elif step == "clinic" and st.session_state["role"] == "nurse":
+    clinic.page()
 else:
     screens.patient_step(step)
 nav.warn_before_leaving(state.unsaved(), language())

@@ -67,6 +67,7 @@ class RowResult:
     problems: list[str]
     pdf: bytes | None = None
     pdf_name: str = ""
+    urgent_tiers: tuple[str, ...] = ()  # most urgent first
 
 
 def _literal(text: str) -> str:
@@ -163,15 +164,18 @@ def summarise_row(
         problem = f"assessment: could not be made ({describe_failure(error)})"
         return RowResult({"row": number, "status": "failed", "problems": problem, "label": label}, [problem])
     result = {"row": number, "status": "ok", "problems": ""} | summary_row(answers, assessment, label)
+    tiers = tuple(tier for tier, _, _ in assessment.urgent_by_tier())
     if not with_pdf:
-        return RowResult(result, [])
+        return RowResult(result, [], urgent_tiers=tiers)
     try:
         pdf = build_pdf(assessment, answers, label=label, paper=paper, large_print=large_print)
     except Exception as error:  # any fpdf2/font failure: the row says so, the others go on
         problem = f"pdf: could not be made ({describe_failure(error)}); nothing was written"
-        return RowResult(result | {"status": "pdf_failed", "problems": problem, "pdf": ""}, [problem])
+        return RowResult(
+            result | {"status": "pdf_failed", "problems": problem, "pdf": ""}, [problem], urgent_tiers=tiers
+        )
     name = pdf_name(number, label)
-    return RowResult(result | {"pdf": name}, [], pdf, name)
+    return RowResult(result | {"pdf": name}, [], pdf, name, tiers)
 
 
 def summarise_rows(

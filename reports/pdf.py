@@ -11,8 +11,6 @@ import datetime as dt
 import json
 from typing import Any
 
-from fpdf.enums import XPos, YPos
-
 from questionnaire import answered_rows, option_text
 from rules import Assessment, load_rulebook
 
@@ -311,9 +309,8 @@ def wallet_card(out: Writer, assessment: Assessment, words: dict[str, Any], name
     line = size * 0.45
 
     def text(x: float, width: float, value: str, style: str = "", points: float = size) -> None:
-        pdf.set_font("atkinson", style, points)
-        pdf.set_x(x)
-        pdf.multi_cell(width, points * 0.45, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        indent = x - pdf.l_margin
+        out.flow([(value, style)], points, indent=indent, right=out.width - indent - width, leading=points * 0.45)
 
     inner = CARD_WIDTH - 2 * pad
     pdf.set_y(top + pad)
@@ -408,8 +405,7 @@ def _summary(
     pdf.add_page()
     out = Writer(pdf)
 
-    pdf.set_font("atkinson", "B", sizes.title)
-    pdf.multi_cell(0, sizes.line(sizes.title), words["title"], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    out.flow([(words["title"], "B")], sizes.title)
     pdf.ln(1)
     date = long_date(generated or dt.date.today(), language)
     out.paragraph(words["subtitle_for" if name else "subtitle"].format(date=date, name=name))

@@ -8,8 +8,6 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from fpdf.enums import XPos, YPos
-
 from questionnaire import answered_rows
 from rules import Assessment
 
@@ -59,8 +57,7 @@ def _page(assessment: Assessment, answers: Any, label: str | None, paper: Paper 
     pdf.set_auto_page_break(True, margin=sizes.bottom_margin)
     pdf.add_page()
     out = Writer(pdf)
-    pdf.set_font("atkinson", "B", sizes.title)
-    pdf.multi_cell(0, sizes.line(sizes.title), words["doctor_title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    out.flow([(words["doctor_title"], "B")], sizes.title)
     date = long_date(generated or dt.date.today(), language)
     out.paragraph(words["subtitle_for" if name else "subtitle"].format(date=date, name=name))
     out.note(words["doctor_note"])

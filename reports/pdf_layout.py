@@ -133,7 +133,7 @@ class Document(FPDF):
         self.set_text_color(60)
         page_width = self.get_string_width(self.page_words.format(page=99, pages=99)) + 8  # room for {nb} and a gap
         self.set_xy(self.l_margin, top)
-        self.multi_cell(self.epw - page_width, line, self.footer_text, align="L")
+        Writer(self).flow([(self.footer_text, "")], size, right=page_width, keep=False, leading=line)
         self.set_xy(self.w - self.r_margin - page_width, top)
         self.cell(page_width, line, self.page_words.format(page=self.page_no(), pages="{nb}"), align="R")
         self.set_text_color(0)
@@ -172,7 +172,7 @@ class Writer:
         pdf.ln(2.5)
         pdf.start_section(text, level=level)
         pdf.set_font("atkinson", "B", size)
-        pdf.multi_cell(0, self.sizes.line(size), text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.flow([(text, "B")], size)
         pdf.ln(1)
 
     def subheading_height(self) -> float:
@@ -203,16 +203,33 @@ class Writer:
             width = _WIDTHS[key] = self.pdf.get_string_width(word)
         return width
 
-    def flow(self, runs: list[tuple[str, str]], size: float, indent: float = 0, right: float = 0) -> None:
+    def flow(
+        self,
+        runs: list[tuple[str, str]],
+        size: float,
+        indent: float = 0,
+        right: float = 0,
+        keep: bool = True,
+        leading: float | None = None,
+    ) -> None:
         """Styled runs of text [(text, style)] wrapped at word boundaries into lines `indent` mm from the
-        left margin; a line moves to the next page whole. A word wider than the line is split."""
-        self.render(self.wrap(runs, size, self.width - indent - right), size, indent)
+        left margin; a line moves to the next page whole (`keep=False`: never, e.g. in the footer).
+        A word wider than the line is split."""
+        self.render(self.wrap(runs, size, self.width - indent - right), size, indent, keep, leading)
 
-    def render(self, lines: list[list[tuple[str, str, bool]]], size: float, indent: float = 0) -> None:
+    def render(
+        self,
+        lines: list[list[tuple[str, str, bool]]],
+        size: float,
+        indent: float = 0,
+        keep: bool = True,
+        leading: float | None = None,
+    ) -> None:
         pdf = self.pdf
-        height = self.sizes.line(size)
+        height = leading or self.sizes.line(size)
         for line in lines:
-            self.keep(height)
+            if keep:
+                self.keep(height)
             pdf.set_xy(pdf.l_margin + indent, pdf.get_y())
             for text, style in _segments(line):
                 pdf.set_font("atkinson", style, size)

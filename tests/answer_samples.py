@@ -161,3 +161,24 @@ COMPLEX_CASES = {
         "can_stay_near_centre": "unknown",
     },
 }
+
+
+def intake_csv(answer_sets: list, labels: list[str] | None = None) -> str:
+    """An intake CSV (the template's columns) with one row per answer set."""
+    import csv
+    import io
+
+    from questionnaire import load_definition
+
+    columns = ["label"] + [q.id for q in load_definition().questions]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for index, answers in enumerate(answer_sets):
+        given = answers.given()
+        cells = [labels[index] if labels else f"P{index + 1:03d}"]
+        for column in columns[1:]:
+            value = given.get(column, "")
+            cells.append(";".join(value) if isinstance(value, list) else str(value))
+        writer.writerow(cells)
+    return buffer.getvalue()

@@ -40,7 +40,7 @@ def _definition():
 def steps_for_role(role: str) -> set[str]:
     """Every step a person in this role can be on (the URL may only name one of these)."""
     if role == "nurse":
-        return {"nurse", "results"}
+        return {"nurse", "results", "clinic"}
     return {"start", "review", "results", *(s.id for s in load_definition().sections)}
 
 
