@@ -1,6 +1,6 @@
 """How validated answers become one Assessment.
 
-The rules run in three layers (forward chaining), each seeing what the one before it found:
+The rules run in four layers (forward chaining), each seeing what the one before it found:
 
 1. **findings** — facts derived from answers alone ("advanced", "relapsed_or_refractory", "adult");
 2. **outcomes** — category levels, considerations, urgent notices and missing information, from
