@@ -45,7 +45,7 @@ def question_text(questions: list[Question], audience: str) -> str:
     """Everything a person reads on a step: wording, help and options."""
     parts = []
     for question in questions:
-        parts += [question.label, getattr(question, audience), question.help or ""]
+        parts += [getattr(question, audience), question.help or ""]
         parts += [getattr(option, audience) for option in question.options]
     return " ".join(parts)
 

@@ -29,7 +29,6 @@ KEYS = (
     "pdf_language",
     "pdf_language_choice",
     "my_questions",
-    "doctor_pdf_cache",
     "own_question",
     "own_question_error",
     "clinic_results",

@@ -82,18 +82,14 @@ def _pdf(answers: Answers, assessment: Assessment, label: str, large_print: bool
     return cached[1] if cached else None
 
 
-def _doctor_pdf(answers: Answers, assessment: Assessment, label: str) -> bytes | None:
-    """The one-page version for the doctor, made once per answers/label and kept in the session."""
-    cache_key = (answers.model_dump_json(), label, assessment.language)
-    cached = st.session_state.get("doctor_pdf_cache")
-    if not cached or cached[0] != cache_key:
-        try:
-            cached = (cache_key, build_doctor_pdf(assessment, answers, label=label))
-        except Exception as error:
-            _log_failure("doctor PDF build", error)
-            cached = None
-        st.session_state["doctor_pdf_cache"] = cached
-    return cached[1] if cached else None
+def _doctor_pdf(answers: Answers, assessment: Assessment, label: str):
+    """The one-page version, made only when someone clicks its button (most people need only the
+    full PDF, and every summary page would otherwise pay for it)."""
+
+    def make() -> bytes:
+        return build_doctor_pdf(assessment, answers, label=label)
+
+    return make
 
 
 def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: dt.date, questions: list[str]) -> None:
@@ -115,11 +111,10 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
         left.button(t("retry_pdf"), key="retry_pdf")
     with right:
         st.html(PRINT_BUTTON % html.escape(t("print_page")), unsafe_allow_javascript=True)
-    doctor = _doctor_pdf(answers, assessment, label)
-    if doctor:
+    if pdf:  # the doctor's version uses the same fonts and data: if the full PDF failed, it is not offered
         left.download_button(
             t("download_doctor_pdf"),
-            doctor,
+            _doctor_pdf(answers, assessment, label),
             file_name=download_name("doctor", label, today),
             mime="application/pdf",
             key="dl_doctor_pdf",
