@@ -105,6 +105,24 @@ def type_number(page, question_id: str, value: float) -> None:
     box.press("Tab")
 
 
+RESPONSE_JS = "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
+
+
+def form_response(page, answered: set[str]) -> dict:
+    """The QuestionnaireResponse once every answered question is in it: LHC-Forms updates its model
+    a moment after the last click, as a person would see when the page settles."""
+    page.wait_for_function(
+        f"""(ids) => {{
+            const found = new Set();
+            const walk = (items) => (items || []).forEach(i => {{ if (i.answer) found.add(i.linkId); walk(i.item); }});
+            walk(({RESPONSE_JS})().item);
+            return ids.every(id => found.has(id));
+        }}""",
+        arg=sorted(answered),
+    )
+    return page.evaluate(RESPONSE_JS)
+
+
 def shown_questions(page) -> set[str]:
     """Question ids LHC-Forms shows now (its enableWhen / enableWhenExpression decisions)."""
     ids = page.evaluate(
@@ -175,9 +193,7 @@ def test_lhc_forms_fills_the_questionnaire_and_its_response_loads_back(form):
     expected = Answers.model_validate(FILLED)
     fill(form, FILLED)
     shown = shown_questions(form)
-    response = form.evaluate(
-        "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
-    )
+    response = form_response(form, answered=set(FILLED))
 
     # LHC-Forms shows exactly the questions ImmunoPrep's own flow shows for these answers.
     assert shown == {q.id for q in visible_questions(expected.given())}

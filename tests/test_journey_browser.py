@@ -28,7 +28,10 @@ def _to_treatments(page, server, cancer: str = "Non-small"):
     page.goto(server)
     page.get_by_role("button", name="I am a patient or family member").click()
     wait_idle(page)
+    # The first run after loading is not counted yet (wait_idle): see the step before going on.
+    expect(page.get_by_role("heading", name="About you", level=2)).to_be_visible()
     next_step(page)
+    expect(page.get_by_role("heading", name="Your cancer", level=2)).to_be_visible()
     pick(page, "What type of cancer do you have?", cancer)
     for _ in range(3):
         if page.get_by_role("heading", name="Treatments so far", level=2).count():
