@@ -4,12 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 # Debian packages the full test suite needs: a browser for UI tests, pdftoppm to render PDFs,
-# a CJK fallback font for names such as 李小龍 in the PDF, and npm for LHC-Forms (FHIR round trip).
-SYSTEM_PACKAGES := chromium poppler-utils fonts-droid-fallback fonts-dejavu-core npm
+# a CJK fallback font for names such as 李小龍 in the PDF, npm for LHC-Forms (FHIR round trip), and
+# nginx for `make serve` (several replicas behind one proxy) and its test.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-droid-fallback fonts-dejavu-core npm nginx
 LFORMS := tests/lforms
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test lint bench load system-deps lforms clean
+.PHONY: run serve test lint bench load system-deps lforms clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (try: sudo apt-get install python3.11 python3.11-venv python3.11-dev)"; exit 1; }
@@ -26,6 +27,13 @@ run: $(VENV)/.runtime
 	$(PY) -m rules
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
+# REPLICAS copies of the app on loopback ports PORT+100... behind one nginx on PORT, each browser
+# kept on one replica by a cookie (deploy/nginx.conf.template). Ctrl-C stops them all.
+REPLICAS ?= 2
+serve: $(VENV)/.runtime
+	$(PY) -m rules
+	$(PY) deploy/serve.py --replicas $(REPLICAS) --port $(PORT)
+
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -33,6 +41,7 @@ system-deps:
 	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing="$$missing fonts-droid-fallback"; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages needed by the tests:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
@@ -47,8 +56,10 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Two workers, one test file each at a time (-n 2 --dist loadfile): each browser module keeps its own
+# server and Chromium, and the suite takes about a third of the serial time on a 2-core machine.
 test: lint system-deps lforms
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(or $(WORKERS),2) --dist loadfile
 
 bench: $(VENV)/.dev
 	$(PY) -m bench $(if $(QUICK),--quick,)

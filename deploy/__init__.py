@@ -1,0 +1,1 @@
+"""Running ImmunoPrep for many users: `make serve REPLICAS=N` (deploy/serve.py)."""
