@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 DEBIAN_FONTS = Path("/usr/share/fonts/truetype")
+MAIN_FAMILY = "atkinson"
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def fonts_for(text: str) -> tuple[list[FontFile], list[str]]:
     text uses (parsing the 4 MB CJK fallback costs most of a second, and most summaries are Latin)."""
     fonts, fallbacks = available_fonts()
     needed = {ord(ch) for ch in set(text) if not ch.isspace()}
-    main = [f for f in fonts if f.family == "atkinson"]
+    main = [f for f in fonts if f.family == MAIN_FAMILY]
     missing = needed - coverage(main[0].path)
     chosen_families = []
     for family in fallbacks:
@@ -55,9 +56,9 @@ def fonts_for(text: str) -> tuple[list[FontFile], list[str]]:
 def available_fonts() -> tuple[list[FontFile], list[str]]:
     """(font files to register, fallback family names in order). Missing fallbacks are skipped."""
     fonts = [
-        FontFile("atkinson", "", _atkinson("AtkinsonHyperlegible-Regular.ttf")),
-        FontFile("atkinson", "B", _atkinson("AtkinsonHyperlegible-Bold.ttf")),
-        FontFile("atkinson", "I", _atkinson("AtkinsonHyperlegible-Italic.ttf")),
+        FontFile(MAIN_FAMILY, "", _atkinson("AtkinsonHyperlegible-Regular.ttf")),
+        FontFile(MAIN_FAMILY, "B", _atkinson("AtkinsonHyperlegible-Bold.ttf")),
+        FontFile(MAIN_FAMILY, "I", _atkinson("AtkinsonHyperlegible-Italic.ttf")),
     ]
     fallbacks = []
     for family, style, relative in (

@@ -6,6 +6,7 @@ Everything here is layout; what the documents say is in pdf.py (summary), pdf_do
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 from collections.abc import Iterator
@@ -15,9 +16,11 @@ from typing import Literal
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
 
 from . import fpdf_speed
-from .fonts import fonts_for
+from .font_cut import cut_font
+from .fonts import MAIN_FAMILY, fonts_for
 
 fpdf_speed.enable()
 
@@ -116,8 +119,13 @@ class Document(FPDF):
         self.page_words = page_words  # "Page {page} of {pages}" in the summary's language
         self.sizes = sizes
         fonts, fallbacks = fonts_for(text_used)
+        codepoints = {ord(ch) for ch in set(text_used)}
         for font in fonts:
-            self.add_font(font.family, font.style, str(font.path))
+            if font.family == MAIN_FAMILY:
+                self.add_font(font.family, font.style, str(font.path))
+            else:  # only the glyphs this text needs: parsing the whole CJK fallback takes ~0.4 s
+                key = font.family + font.style
+                self.fonts[key] = TTFFont(self, io.BytesIO(cut_font(font.path, codepoints)), key, font.style)
         self.fallbacks = tuple(fallbacks)  # part of a word's width key: a fallback font can draw it
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
