@@ -24,6 +24,7 @@ that both always agree. Visibility is computed once, when the Answers are valida
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -157,15 +158,22 @@ def _applied_rules(answers: Any, rulebook: Rulebook, runner: Runner) -> list[Rul
     return sorted(decided + fired("kit", situation), key=lambda r: r.order)
 
 
-def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook,
-              words: Wording) -> tuple[CategoryResult, list[str]]:  # fmt: skip
+def _category(category: str, level: str, level_rules: list[Rule], consideration_rules: list[Rule],
+              rulebook: Rulebook, words: Wording) -> tuple[CategoryResult, list[str]]:  # fmt: skip
     """One category's result, and the questions it adds (none when it is not typical)."""
-    text = words.content.categories[category]
-    reasons = [r for r in applied if r.spec.then.category == category and r.spec.then.level == level]
+    reasons = tuple(r for r in level_rules if r.spec.then.level == level)
     shown = level != "not_typical"
-    considerations = [
-        r for r in applied if shown and r.spec.then.consideration and category in r.spec.then.consideration.categories
-    ]
+    considerations = tuple(consideration_rules) if shown else ()
+    key = (words.language, category, level, tuple(r.id for r in reasons), tuple(r.id for r in considerations))
+    result, asks = _memo(
+        rulebook, key, lambda: _build_category(category, level, reasons, considerations, shown, rulebook, words)
+    )
+    return result, list(asks)
+
+
+def _build_category(category: str, level: str, reasons: tuple[Rule, ...], considerations: tuple[Rule, ...],
+                    shown: bool, rulebook: Rulebook, words: Wording) -> tuple[CategoryResult, tuple[str, ...]]:  # fmt: skip
+    text = words.content.categories[category]
     source_keys = _dedupe([k for r in reasons + considerations for k in r.spec.sources] + list(text.sources))
     result = CategoryResult(
         id=category,
@@ -188,11 +196,34 @@ def _category(category: str, level: str, applied: list[Rule], rulebook: Rulebook
         sources=_sources(rulebook, source_keys),
     )
     asks = [*text.questions[:2], *(words.ask[r.id] for r in reasons + considerations if r.spec.ask)] if shown else []
-    return result, asks
+    return result, tuple(asks)
+
+
+_MEMO_LIMIT = 20_000  # entries per rulebook; a few hundred combinations occur in practice
+
+
+def _memo(rulebook: Rulebook, key: tuple, build: Callable[[], Any]) -> Any:
+    """A part of an Assessment that depends only on `key` (the language, rule ids, ...), built once.
+
+    The same combinations come back again and again, and the models are frozen, so one built part
+    serves every assessment that needs it. Kept on the rulebook itself, so that another rule set
+    never sees this one's parts."""
+    memo = rulebook.__dict__.setdefault("_assembly_memo", {})
+    built = memo.get(key)  # one lookup: another thread may clear the memo in between
+    if built is None:
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        built = memo[key] = build()
+    return built
+
+
+def _source(rulebook: Rulebook, key: str) -> SourceRef:
+    source = rulebook.sources[key]
+    return _memo(rulebook, ("source", key), lambda: SourceRef(title=source.title, url=source.url))
 
 
 def _sources(rulebook: Rulebook, keys) -> list[SourceRef]:
-    return [SourceRef(title=rulebook.sources[k].title, url=rulebook.sources[k].url) for k in keys]
+    return [_source(rulebook, k) for k in keys]
 
 
 def _wallet_card(rule: Rule, answers: Any, rulebook: Rulebook, words: Wording) -> WalletCard:
@@ -214,46 +245,73 @@ def _wallet_card(rule: Rule, answers: Any, rulebook: Rulebook, words: Wording) -
     )
 
 
+def _help_line(service_id: str, rule: Rule, rulebook: Rulebook, words: Wording) -> HelpLine:
+    service = words.kit.help_services[service_id]
+    return HelpLine(
+        id=service_id,
+        rule=rule.id,
+        why=words.because[rule.id],
+        source=_source(rulebook, service.source),
+        **service.model_dump(exclude={"source"}),
+    )
+
+
+def _timeline(timeline_id: str, rule: Rule, rulebook: Rulebook, words: Wording) -> Timeline:
+    content = words.kit.timelines[timeline_id]
+    return Timeline(
+        id=timeline_id,
+        rule=rule.id,
+        title=content.title,
+        note=content.note,
+        steps=[TimelineStep(**step.model_dump()) for step in content.steps],
+        sources=_sources(rulebook, content.sources),
+    )
+
+
 def _kit(applied: list[Rule], answers: Any, rulebook: Rulebook, words: Wording) -> AppointmentKit:
-    kit = words.kit
-    help_lines, timelines, card = [], [], None
+    kit, language = words.kit, words.language
+    help_lines: dict[str, HelpLine] = {}
+    timelines: dict[str, Timeline] = {}
+    bring, card = [], None
     for rule in applied:
         then = rule.spec.then
-        if then.help and then.help not in {h.id for h in help_lines}:
-            service = kit.help_services[then.help]
-            help_lines.append(
-                HelpLine(
-                    id=then.help,
-                    rule=rule.id,
-                    why=words.because[rule.id],
-                    source=_sources(rulebook, [service.source])[0],
-                    **service.model_dump(exclude={"source"}),
-                )  # fmt: skip
+        if then.bring:
+            bring.append(
+                _memo(
+                    rulebook,
+                    ("bring", language, rule.id),
+                    lambda r=rule: BringItem(rule=r.id, text=words.because[r.id]),
+                )
             )
-        elif then.timeline and then.timeline not in {t.id for t in timelines}:
-            content = kit.timelines[then.timeline]
-            timelines.append(
-                Timeline(
-                    id=then.timeline,
-                    rule=rule.id,
-                    title=content.title,
-                    note=content.note,
-                    steps=[TimelineStep(**step.model_dump()) for step in content.steps],
-                    sources=_sources(rulebook, content.sources),
-                )  # fmt: skip
+        if then.help and then.help not in help_lines:
+            help_lines[then.help] = _memo(
+                rulebook,
+                ("help", language, then.help, rule.id),
+                lambda r=rule, h=then.help: _help_line(h, r, rulebook, words),
+            )
+        elif then.timeline and then.timeline not in timelines:
+            timelines[then.timeline] = _memo(
+                rulebook,
+                ("timeline", language, then.timeline, rule.id),
+                lambda r=rule, t=then.timeline: _timeline(t, r, rulebook, words),
             )
         elif then.wallet_card and card is None:
             card = _wallet_card(rule, answers, rulebook, words)
+    living_well = kit.living_well
     return AppointmentKit(
-        bring=[BringItem(rule=r.id, text=words.because[r.id]) for r in applied if r.spec.then.bring],
-        help=help_lines,
-        timelines=timelines,
+        bring=bring,
+        help=list(help_lines.values()),
+        timelines=list(timelines.values()),
         wallet_card=card,
-        living_well=LivingWellNote(
-            title=kit.living_well.title,
-            points=list(kit.living_well.points),
-            sources=_sources(rulebook, kit.living_well.sources),
-        ),  # fmt: skip
+        living_well=_memo(
+            rulebook,
+            ("living_well", language),
+            lambda: LivingWellNote(
+                title=living_well.title,
+                points=list(living_well.points),
+                sources=_sources(rulebook, living_well.sources),
+            ),
+        ),
     )
 
 
@@ -266,10 +324,21 @@ def assemble(answers: Any, rulebook: Rulebook, runner: Runner, language: str = "
     words = rulebook.wording(language)
     applied = _applied_rules(answers, rulebook, runner)
     levels = _resolve_levels(applied)
+    level_rules: dict[str, list[Rule]] = {c: [] for c in CATEGORIES}
+    consideration_rules: dict[str, list[Rule]] = {c: [] for c in CATEGORIES}
+    for rule in applied:
+        then = rule.spec.then
+        if then.category:
+            level_rules[then.category].append(rule)
+        if then.consideration:
+            for category in then.consideration.categories:
+                consideration_rules[category].append(rule)
     # Every family has a default rule, so every category has a level.
     categories, asks = [], []
     for category in CATEGORIES:
-        result, added = _category(category, levels[category], applied, rulebook, words)
+        result, added = _category(
+            category, levels[category], level_rules[category], consideration_rules[category], rulebook, words
+        )
         categories.append(result)
         asks.extend(added)
     general = list(words.content.general_questions)
@@ -281,13 +350,21 @@ def assemble(answers: Any, rulebook: Rulebook, runner: Runner, language: str = "
     for rule in applied:
         question = rule.spec.then.missing
         if question and question not in missing:
-            missing[question] = MissingItem(question=question, text=words.because[rule.id])
+            missing[question] = _memo(
+                rulebook,
+                ("missing", language, question, rule.id),
+                lambda q=question, r=rule: MissingItem(question=q, text=words.because[r.id]),
+            )
     return Assessment(
-        tool=ToolInfo(
-            name=TOOL_NAME,
-            version=TOOL_VERSION,
-            rules_version=rulebook.version,
-            rules_reviewed=rulebook.reviewed.isoformat(),
+        tool=_memo(
+            rulebook,
+            ("tool",),
+            lambda: ToolInfo(
+                name=TOOL_NAME,
+                version=TOOL_VERSION,
+                rules_version=rulebook.version,
+                rules_reviewed=rulebook.reviewed.isoformat(),
+            ),
         ),
         language=language,
         categories=categories,

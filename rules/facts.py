@@ -21,18 +21,33 @@ def answer_fact(answers: Any, definition: Definition) -> dict[str, Any]:
     given = answers.given()
     shown = answers.visible
     fact: dict[str, Any] = {"kind": "answers"}
-    for question in definition.questions:
-        value = given.get(question.id)
-        fact[status_field(question.id)] = answer_status(value, question.id in shown)
-        if question.type == "choice":
-            fact[question.id] = value or ""
-        elif question.type == "multi_choice":
+    for question_id, status, kind, options in _fields_of(definition):
+        value = given.get(question_id)
+        fact[status] = answer_status(value, question_id in shown)
+        if kind == "choice":
+            fact[question_id] = value or ""
+        elif kind == "multi_choice":
             chosen = set(value or ())
-            for option in question.option_ids:
-                fact[option_field(question.id, option)] = option in chosen
-        elif question.type == "number":
-            fact[question.id] = value if isinstance(value, (int, float)) else 0
+            for option, field in options:
+                fact[field] = option in chosen
+        elif kind == "number":
+            fact[question_id] = value if isinstance(value, (int, float)) else 0
     return fact
+
+
+_PLANS: dict[int, tuple[Definition, list]] = {}
+
+
+def _fields_of(definition: Definition) -> list[tuple[str, str, str, tuple[tuple[str, str], ...]]]:
+    """Each question's fact field names, worked out once per definition (not per assessment)."""
+    known = _PLANS.get(id(definition))
+    if known is None or known[0] is not definition:
+        plan = [
+            (q.id, status_field(q.id), q.type, tuple((o, option_field(q.id, o)) for o in q.option_ids))
+            for q in definition.questions
+        ]
+        known = _PLANS[id(definition)] = (definition, plan)
+    return known[1]
 
 
 def with_findings(fact: dict[str, Any], all_findings: tuple[str, ...], found: set[str]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+import durable_rules_engine
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -46,7 +47,7 @@ def _all_succeed(pool, count: int) -> int:
 def _session_exists(ruleset: str, sid: str) -> bool:
     try:
         ENGINE._host.get_state(ruleset, sid)
-    except Exception:
+    except durable_rules_engine.error:  # the engine's "no such session"; an unknown ruleset is a KeyError
         return False
     return True
 
@@ -83,7 +84,7 @@ def test_engine_fault_is_a_clear_error_then_1100_assessments_succeed(monkeypatch
     monkeypatch.undo()
     last_sid = int(next(ENGINE._sids))
     assert not ENGINE._lock.locked()
-    rulesets = [name for names in ENGINE._rulesets.values() for name in names]
+    rulesets = [name for group in ENGINE._rulesets.values() for name, _fields in group]
     leaked = [(r, s) for r in rulesets for s in range(first_sid, last_sid) if _session_exists(r, str(s))]
     assert leaked == []
     assert _all_succeed(pool, AFTER_FAULT) == AFTER_FAULT
