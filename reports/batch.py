@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,16 +87,34 @@ def intake_template() -> str:
 
 def read_intake(text: str) -> list[dict[str, str]]:
     """The rows of an intake CSV whose header is right (IntakeProblem otherwise)."""
+    return list(stream_intake(io.StringIO(text, newline="")))
+
+
+def stream_intake(lines: Iterable[str]) -> Iterator[dict[str, str]]:
+    """The rows of an intake CSV one at a time (a list of 100,000 people is never held at once).
+    The header is checked now; a file that breaks further down raises IntakeProblem when reached."""
+    reader = csv.DictReader(lines)
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip() for h in (reader.fieldnames or [])]
-        _check_header(header)
-        return [
-            {(k or "").strip(): (v or "") for k, v in row.items() if k is not None} | {"__extra__": row.get(None)}
-            for row in reader
-        ]
-    except csv.Error as error:
-        raise IntakeProblem([f"intake: not a readable CSV ({error})"]) from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise IntakeProblem([_unreadable(error, reader.line_num)]) from None
+    _check_header(header)
+    return _rows(reader)
+
+
+def _rows(reader: csv.DictReader) -> Iterator[dict[str, str]]:
+    try:
+        for row in reader:
+            yield {(k or "").strip(): (v or "") for k, v in row.items() if k is not None} | {"__extra__": row.get(None)}
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise IntakeProblem([_unreadable(error, reader.line_num)]) from None
+
+
+def _unreadable(error: Exception, line: int) -> str:
+    where = f" after line {line}" if line else ""
+    if isinstance(error, UnicodeDecodeError):
+        return f"intake: not UTF-8 text{where}; save it as 'CSV UTF-8'"
+    return f"intake: not a readable CSV{where} ({error})"
 
 
 def _check_header(header: list[str]) -> None:

@@ -8,20 +8,24 @@ Never a traceback for bad input; every output file is written atomically.
 from __future__ import annotations
 
 import argparse
+import collections
 import concurrent.futures
+import csv
+import io
+import itertools
 import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from questionnaire import LANGUAGES, answers_schema, my_questions_from_saved
 from rules import RuleEngineError, assess
 
-from .batch import STATUS_COLUMNS, IntakeProblem, intake_template, read_intake, summarise_row
-from .exports import assessment_json, results_csv, write_atomic
+from .batch import STATUS_COLUMNS, IntakeProblem, intake_template, stream_intake, summarise_row
+from .exports import ResultsWriter, assessment_json, atomic_file, results_columns, write_atomic
 from .failures import describe_failure
 from .fhir import answers_from_file_text, questionnaire_response
 from .pdf import build_pdf
@@ -141,15 +145,31 @@ def cmd_summary(args: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
-def _progress(done: int, total: int, stream: TextIO) -> None:
-    if not stream.isatty() or total < 20:
-        return
-    width = 30
-    filled = width * done // total
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows")
-    if done == total:
-        stream.write("\n")
-    stream.flush()
+class _Progress:
+    """Rows done, on stderr: a bar on a terminal; in a log, a line every 10 % of a long list."""
+
+    def __init__(self, total: int | None, stream: TextIO):
+        self.total, self.stream, self._tenths = total, stream, 1
+        self.tty = stream.isatty()
+
+    def update(self, done: int) -> None:
+        total, stream = self.total, self.stream
+        if self.tty and total and total >= 20:
+            filled = 30 * done // total
+            stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} rows")
+            stream.write("\n" if done == total else "")
+        elif self.tty and not total and done % 1000 == 0:
+            stream.write(f"\r{done:,} rows")
+        elif not self.tty and total and total >= 10_000 and 10 * done >= self._tenths * total:
+            stream.write(f"{done:,}/{total:,} rows ({100 * done // total} %)\n")
+            self._tenths += 1
+        else:
+            return
+        stream.flush()
+
+
+BATCH_CHUNK = 250  # rows per task sent to a worker process
+PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 
 
 def _batch_job(job: tuple[int, dict[str, str], bool, str, str | None, bool, str]) -> tuple[dict[str, Any], list[str]]:
@@ -161,43 +181,85 @@ def _batch_job(job: tuple[int, dict[str, str], bool, str, str | None, bool, str]
     return done.result, done.problems
 
 
-def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def _batch_chunk(jobs: list[tuple]) -> list[tuple[dict[str, Any], list[str]]]:
+    return [_batch_job(job) for job in jobs]
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _in_order(chunks: Iterator[list[tuple]], workers: int) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """Each job's outcome in input order. With workers, a few chunks per worker are in flight at
+    once, so memory stays bounded however long the list is."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield from _batch_chunk(chunk)
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        in_flight: collections.deque = collections.deque()
+        for chunk in chunks:
+            in_flight.append(pool.submit(_batch_chunk, chunk))
+            if len(in_flight) >= 3 * workers:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+
+
+def _open_intake(path: str) -> tuple[TextIO, int | None]:
+    """The intake file as text lines, and its number of rows (None for standard input)."""
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline=""), None
     try:
-        rows = read_intake(_read_text(args.intake, "intake"))
-    except IntakeProblem as problem:
-        raise InputProblem(problem.problems) from None
+        with open(path, encoding="utf-8-sig", newline="", errors="replace") as counting:
+            total = max(sum(1 for _ in csv.reader(counting)) - 1, 0)  # a quick pass, for the progress bar
+        return open(path, encoding="utf-8-sig", newline=""), total
+    except OSError as error:
+        raise InputProblem([f"intake: cannot read {path!r} ({error.strerror or error})"]) from None
+    except csv.Error:
+        return open(path, encoding="utf-8-sig", newline=""), None  # the real pass says what is wrong
+
+
+def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     out_dir = Path(args.out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputProblem([f"--out: cannot create {args.out!r} ({error.strerror or error})"]) from None
-    jobs = [
+    intake, total = _open_intake(args.intake)
+    with intake:
+        try:
+            rows = stream_intake(intake)
+            return _run_batch(args, rows, total, out_dir, stdout, stderr)
+        except IntakeProblem as problem:
+            raise InputProblem(problem.problems) from None
+
+
+def _run_batch(args, rows: Iterator[dict[str, str]], total: int | None, out_dir: Path, stdout: TextIO,
+               stderr: TextIO) -> int:  # fmt: skip
+    jobs = (
         (number, row, args.pdf, str(out_dir), args.paper, args.large_print, args.lang)
         for number, row in enumerate(rows, start=1)
-    ]
+    )
     workers = args.jobs or (os.cpu_count() or 1)
+    if total is not None and total < PARALLEL_FROM:
+        workers = 1
     started = time.perf_counter()
-    results, bad, failed = [], 0, 0
-
-    def collect(outcomes) -> None:
-        nonlocal bad, failed
-        for result, problems in outcomes:
+    done = bad = failed = 0
+    progress = _Progress(total, stderr)
+    with atomic_file(out_dir / "results.csv") as results:
+        writer = ResultsWriter(results, results_columns(STATUS_COLUMNS, ("pdf",) if args.pdf else ()))
+        for result, problems in _in_order(_chunks(jobs, BATCH_CHUNK), workers):
             for problem in problems:
                 stderr.write(f"row {result['row']}: {_literal(problem)}\n")
             bad += result["status"] == "invalid"
             failed += result["status"] in ("failed", "pdf_failed")
-            results.append(result)
-            _progress(len(results), len(jobs), stderr)
-
-    # Each process has its own rule engine; below a few hundred rows, start-up costs more than it saves.
-    if workers > 1 and len(jobs) >= 400:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            collect(pool.map(_batch_job, jobs, chunksize=64))
-    else:
-        collect(map(_batch_job, jobs))
-    write_atomic(out_dir / "results.csv", results_csv(results, extra_first=STATUS_COLUMNS))
+            writer.write(result)
+            done += 1
+            progress.update(done)
     elapsed = time.perf_counter() - started
-    stdout.write(f"{len(rows) - bad} of {len(rows)} rows summarised in {elapsed:.1f} s → {out_dir / 'results.csv'}\n")
+    stdout.write(f"{done - bad} of {done} rows summarised in {elapsed:.1f} s → {out_dir / 'results.csv'}\n")
     if failed:
         stdout.write(f"{failed} row(s) could not be finished; see the 'status' and 'problems' columns\n")
     return 2 if bad else 1 if failed else 0

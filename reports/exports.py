@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TextIO
 
 import pandas as pd
 
@@ -120,8 +123,8 @@ def summary_row(answers: Any, assessment: Assessment, label: str | None = None) 
     return row
 
 
-def results_frame(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = ()) -> pd.DataFrame:
-    columns = [
+def results_columns(extra_first: Iterable[str] = (), extra_last: Iterable[str] = ()) -> list[str]:
+    return [
         *extra_first,
         "label",
         *answer_columns(),
@@ -129,7 +132,24 @@ def results_frame(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = (
         "urgent",
         "missing_information",
         "rules_version",
+        *extra_last,
     ]
+
+
+class ResultsWriter:
+    """results.csv written a row at a time (a clinic list of 100,000 rows is never held at once)."""
+
+    def __init__(self, stream: TextIO, columns: list[str]):
+        self.columns = columns
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._writer.writerow(columns)
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._writer.writerow([csv_cell(row.get(column, "")) for column in self.columns])
+
+
+def results_frame(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = ()) -> pd.DataFrame:
+    columns = results_columns(extra_first)
     frame = pd.DataFrame(list(rows))
     for column in columns:
         if column not in frame.columns:
@@ -139,17 +159,32 @@ def results_frame(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = (
 
 
 def results_csv(rows: Iterable[dict[str, Any]], extra_first: Iterable[str] = ()) -> str:
-    return results_frame(rows, extra_first).to_csv(index=False)
+    rows = list(rows)
+    columns = results_columns(extra_first)
+    known = set(columns)
+    extra = [c for row in rows for c in row if c not in known and not known.add(c)]  # in order of appearance
+    buffer = io.StringIO()
+    writer = ResultsWriter(buffer, columns + extra)
+    for row in rows:
+        writer.write(row)
+    return buffer.getvalue()
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see a half-written file."""
+    with atomic_file(path, "wb") as file:
+        file.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def atomic_file(path: Path, mode: str = "w") -> Iterator[IO]:
+    """A file to write bit by bit that appears at `path` only when complete (renamed into place);
+    if anything fails on the way, nothing is left behind."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(payload)
+        with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as file:
+            yield file
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -87,11 +87,11 @@ class EngineRunner:
     def run(self, layer: str, situation: Situation) -> list[str]:
         if situation.base_fact is None:
             situation.base_fact = answer_fact(situation.answers, self.rulebook.definition)
-        fact = situation.base_fact
+        fact = situation.base_fact  # this assessment's own: later layers' fields are set in place
         if layer != "findings":
-            fact = with_findings(fact, self.rulebook.findings, set(situation.findings))
+            fact.update(with_findings({}, self.rulebook.findings, set(situation.findings)))
         if layer in ("after_levels", "kit"):
-            fact = with_levels(fact, situation.levels, situation.commonly_considered_count)
+            fact.update(with_levels({}, situation.levels, situation.commonly_considered_count))
         return self.engine.run(layer, fact)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import threading
 from typing import Any
 
@@ -86,13 +85,11 @@ class _Driver:
         durable_rules_engine.delete_state(self._handles[ruleset], sid)
 
 
-_ACTION_NAME = re.compile(r'\s*\{\s*"([^"]+)"')
-
-
 def _action_name(message: str) -> str:
-    """The fired rule's action: the first key of the C engine's message, {"r12": {"m": {...}}}."""
-    found = _ACTION_NAME.match(message)
-    return found.group(1) if found else next(iter(json.loads(message)))
+    """The fired rule's action: the first key of the C engine's message, {"r12":{"m":{...}}}."""
+    if message.startswith('{"'):
+        return message[2 : message.index('"', 2)]
+    return next(iter(json.loads(message)))  # not the layout durable-rules 2.0.28 writes: decode it
 
 
 class RuleEngine:
@@ -135,7 +132,9 @@ class RuleEngine:
                 sid = str(next(self._sids))
                 self._host.fired, self._host.failures = fired, []
                 try:
-                    self._host.assert_fact(ruleset, {**{name: fact[name] for name in fields}, "sid": sid})
+                    sent = {name: fact[name] for name in fields}
+                    sent["sid"] = sid
+                    self._host.assert_fact(ruleset, sent)
                 except durable_engine.MessageNotHandledException:
                     pass  # nothing matched: a normal outcome, not an error
                 except Exception as error:

@@ -19,7 +19,9 @@ def test_quick_benchmark_runs_and_writes_a_table(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     table = output.read_text()
     for measure in (
-        "assess() p50 ÷ engine floor p50",
+        "assess() p50 ÷ C-core floor p50",
+        "floor: one rule through durable-rules' Python Host",
+        "plain-Python reference",
         "batch: 300 rows",
         "PDF typical",
         "cold start",

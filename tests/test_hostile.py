@@ -239,7 +239,7 @@ def test_cli_ten_megabyte_files(tmp_path):
     one_cell = tmp_path / "one-cell.csv"
     one_cell.write_text(_intake([EXAMPLE | {"cancer_type_other": "x" * (9 * 1024 * 1024)}]))
     code, _, err = run_cli("batch", str(one_cell), "--out", str(tmp_path / "out2"))
-    assert code == 2 and err.startswith("intake: not a readable CSV (field larger than field limit")
+    assert code == 2 and err.startswith("intake: not a readable CSV after line 1 (field larger than field limit")
 
     over = tmp_path / "over.json"
     over.write_bytes(b" " * (10 * 1024 * 1024 + 1))
