@@ -177,12 +177,13 @@ def bench_batch(report: Report, sizes: tuple[int, ...], pdf_rows: int) -> None:
         for rows in sizes:
             _intake_csv(intake, rows)
             elapsed, peak = _batch([str(intake), "--out", str(Path(folder) / f"out{rows}")])
-            target_s = 60 * rows / 100_000
+            # The target is 100,000 rows in 60 s; a short list is mostly process start-up, not judged.
+            target_s = 60 * rows / 100_000 if rows >= 10_000 else None
             report.add(
                 f"batch: {rows:,} rows → results.csv (peak memory)",
                 f"{elapsed:.1f} s ({rows / elapsed:,.0f} rows/s, {peak:.0f} MB)",
-                f"≤ {target_s:.1f} s",
-                verdict(elapsed <= target_s),
+                f"≤ {target_s:.0f} s" if target_s else "",
+                verdict(elapsed <= target_s) if target_s else "",
             )
         _intake_csv(intake, pdf_rows)
         elapsed, _ = _batch([str(intake), "--out", str(Path(folder) / "pdf"), "--pdf"])

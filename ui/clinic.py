@@ -105,6 +105,7 @@ def page() -> None:
         file_name="immunoprep-intake-template.csv",
         mime="text/csv",
         key="clinic_template",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     upload = st.file_uploader(
         t("clinic_upload"), type=["csv"], key=f"clinic_upload_{st.session_state.get('uploads_serial', 0)}"
@@ -143,4 +144,5 @@ def page() -> None:
         mime="application/zip",
         type="primary",
         key="clinic_zip",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )

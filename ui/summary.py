@@ -104,6 +104,7 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
             mime="application/pdf",
             type="primary",
             key="dl_pdf",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
             use_container_width=True,
         )
     else:
@@ -118,6 +119,7 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
             file_name=download_name("doctor", label, today),
             mime="application/pdf",
             key="dl_doctor_pdf",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
             use_container_width=True,
             help=t("download_doctor_pdf_help"),
         )
@@ -147,6 +149,7 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
             file_name=download_name("result", label, today, "json"),
             mime="application/json",
             key="dl_result_json",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
         )
         st.download_button(
             t("result_csv"),
@@ -154,6 +157,7 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
             file_name=download_name("result", label, today, "csv"),
             mime="text/csv",
             key="dl_result_csv",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
         )
         st.download_button(
             t("fhir_response"),
@@ -161,6 +165,7 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
             file_name=download_name("fhir", label, today),
             mime="application/fhir+json",
             key="dl_fhir",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
         )
 
 
