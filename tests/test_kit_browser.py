@@ -3,8 +3,10 @@ list and downloads the ZIP; a patient orders their questions with the keyboard a
 Screenshots go to $SCREENSHOT_DIR (default: a temporary folder)."""
 
 import io
+import json
 import random
 import zipfile
+from pathlib import Path
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -98,4 +100,14 @@ def test_a_patient_orders_questions_and_downloads_both_pdfs(server, browser, sho
     with page.expect_download() as download:
         page.get_by_role("button", name="One-page PDF for the doctor").click()
     assert len(PdfReader(download.value.path()).pages) == 1
+    # The clinic downloads are made only when clicked (never on a summary rerun): each one still arrives.
+    page.get_by_text("More downloads (for clinics)").click()
+    made = {}
+    for name in ("Result (JSON)", "Result (CSV)", "FHIR QuestionnaireResponse"):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=name).click()
+        made[name] = Path(download.value.path()).read_text(encoding="utf-8")
+    assert len(json.loads(made["Result (JSON)"])["categories"]) == 11
+    assert made["Result (CSV)"].startswith("label,") and "level_car_t" in made["Result (CSV)"].splitlines()[0]
+    assert json.loads(made["FHIR QuestionnaireResponse"])["resourceType"] == "QuestionnaireResponse"
     page.close()

@@ -145,7 +145,7 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
         save_answers_button(answers, "dl_answers", label)
         st.download_button(
             t("result_json"),
-            assessment_json(assessment),
+            lambda: assessment_json(assessment),  # made on click: most people never take these three
             file_name=download_name("result", label, today, "json"),
             mime="application/json",
             key="dl_result_json",
@@ -153,7 +153,7 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
         )
         st.download_button(
             t("result_csv"),
-            results_csv([summary_row(answers, assessment, label)]),
+            lambda: results_csv([summary_row(answers, assessment, label)]),
             file_name=download_name("result", label, today, "csv"),
             mime="text/csv",
             key="dl_result_csv",
@@ -161,7 +161,9 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
         )
         st.download_button(
             t("fhir_response"),
-            json.dumps(questionnaire_response(answers, language=assessment.language), indent=2, ensure_ascii=False),
+            lambda: json.dumps(
+                questionnaire_response(answers, language=assessment.language), indent=2, ensure_ascii=False
+            ),
             file_name=download_name("fhir", label, today),
             mime="application/fhir+json",
             key="dl_fhir",
