@@ -64,9 +64,12 @@ test: lint system-deps lforms
 bench: $(VENV)/.dev
 	$(PY) -m bench $(if $(QUICK),--quick,)
 
-# 20 concurrent browser walkthroughs + 4 that drop out, on loopback, at most 10 minutes.
+# 20 concurrent browser walkthroughs + 4 that drop out (end to end, in Chromium), then capacity:
+# simulated patients over Streamlit's WebSocket protocol against one server and 1 vs 2 replicas
+# behind nginx (bench/capacity.py writes the Capacity section of docs/BENCHMARKS.md). QUICK=1: short.
 load: $(VENV)/.dev system-deps
-	$(PY) -m bench.load --sessions $(or $(SESSIONS),20) --drops 4 --limit 600 --json docs/load.json
+	$(PY) -m bench.load --sessions $(or $(SESSIONS),$(if $(QUICK),4,20)) --drops $(if $(QUICK),1,4) --limit 600 --json docs/load.json
+	$(PY) -m bench.capacity $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from durable import engine as durable_engine  # noqa: E402
 
+from bench.capacity import END as CAPACITY_END  # noqa: E402
+from bench.capacity import START as CAPACITY_START  # noqa: E402
 from questionnaire import Answers  # noqa: E402
 from reports.cli import main as cli_main  # noqa: E402
 from reports.pdf import build_pdf  # noqa: E402
@@ -321,6 +323,11 @@ def write_markdown(report: Report, path: Path, quick: bool) -> None:
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8")]
+    # The capacity section comes from `make load` (bench/capacity.py): keep it as it is.
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if CAPACITY_START in old and CAPACITY_END in old:
+        kept = old.split(CAPACITY_START, 1)[1].split(CAPACITY_END, 1)[0]
+        lines += ["", CAPACITY_START + kept + CAPACITY_END, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
