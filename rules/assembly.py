@@ -199,7 +199,7 @@ def _build_category(category: str, level: str, reasons: tuple[Rule, ...], consid
     return result, tuple(asks)
 
 
-_MEMO_LIMIT = 20_000  # entries per rulebook; a few hundred combinations occur in practice
+_MEMO_LIMIT = 4096  # entries per rulebook (a few MB); the bench's random answers make ~2,000 combinations
 
 
 def _memo(rulebook: Rulebook, key: tuple, build: Callable[[], Any]) -> Any:

@@ -53,7 +53,7 @@ class _Driver:
     def set_rulesets(self, definitions: dict[str, dict]) -> None:
         for name, definition in definitions.items():
             rules = {rule: {k: v for k, v in spec.items() if k != "run"} for rule, spec in definition.items()}
-            self._handles[name] = durable_rules_engine.create_ruleset(name, json.dumps(rules, ensure_ascii=False))
+            self._handles[name] = durable_rules_engine.create_ruleset(name, _to_json(rules))
 
     def record(self, action_name: str) -> None:
         """What every rule action does: note that the rule fired."""
@@ -62,7 +62,7 @@ class _Driver:
 
     def assert_fact(self, ruleset: str, fact: dict[str, Any]) -> None:
         handle = self._handles[ruleset]
-        code, state = durable_rules_engine.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+        code, state = durable_rules_engine.assert_fact(handle, _to_json(fact))
         if code == 1:
             raise durable_engine.MessageNotHandledException(fact)
         if code == 2:
@@ -83,6 +83,11 @@ class _Driver:
 
     def delete_state(self, ruleset: str, sid: str) -> None:
         durable_rules_engine.delete_state(self._handles[ruleset], sid)
+
+
+# Rules and facts encoded alike (ASCII, escapes for anything else), so a string in a rule and the same
+# string in a fact are the same bytes to the engine; ASCII output is also twice as fast to encode.
+_to_json = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
 
 
 def _action_name(message: str) -> str:
