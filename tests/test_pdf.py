@@ -296,3 +296,13 @@ def test_large_print_renders(large_pdf, tmp_path):
         ["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / "page")], check=True, capture_output=True
     )
     assert len(list(tmp_path.glob("page-*.png"))) == len(PdfReader(io.BytesIO(large_pdf)).pages)
+
+
+def test_words_a_person_typed_are_not_kept_after_their_pdf():
+    from reports import pdf_layout
+
+    answers = Answers(cancer_type="other", cancer_type_other="Zyxwvutoma", stage="metastatic")
+    build_pdf(assess(answers), answers, label="Qwerzuiop", my_questions=["Can Plumbottomly help me?"])
+    kept = {key[0] for key in pdf_layout._WIDTHS}
+    assert kept and not {"Qwerzuiop", "Zyxwvutoma", "Plumbottomly"} & kept
+    assert "immunotherapy" in kept  # the product's own words are shared, so PDFs stay fast
