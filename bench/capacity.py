@@ -98,7 +98,10 @@ def _row(name: str, result: dict) -> list[str]:
 
 
 def section(results: dict[str, dict], quick: bool) -> str:
-    largest = {name: r["largest_n_within_limit"] for name, r in results.items()}
+    largest = {}
+    for name, result in results.items():
+        n, tried = result["largest_n_within_limit"], max(level["patients"] for level in result["levels"])
+        largest[name] = f"{n} (the highest level tried)" if n and n >= tried else n
     lines = [
         START,
         "## Capacity (simulated patients, no browsers)",

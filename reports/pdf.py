@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from questionnaire import answered_rows, option_text
+from questionnaire import answered_rows, load_definition, option_text
 from rules import Assessment, load_rulebook
 
 from .pdf_layout import (
@@ -44,21 +44,36 @@ LEVEL_ORDER = ("commonly_considered", "may_be_considered", "not_typical")
 
 
 def new_document(
-    assessment: Assessment, texts: list[str], paper: Paper | None, sizes: TypeScale, title_key: str
+    assessment: Assessment,
+    texts: list[str],
+    paper: Paper | None,
+    sizes: TypeScale,
+    title_key: str,
+    typed: frozenset[str] = frozenset(),
 ) -> tuple[Document, dict[str, Any]]:
-    """A document with the fonts `texts` need (plus the page furniture), its metadata set."""
+    """A document with the fonts `texts` need (plus the page furniture), its metadata set. `typed`:
+    the words the person typed (see `typed_words`)."""
     language = assessment.language
     words = pdf_words(language)
     tool = assessment.tool
     footer = words["footer"].format(tool=tool.name, version=tool.version, rules_version=tool.rules_version,
                                     reviewed=tool.rules_reviewed)  # fmt: skip
     text_used = " ".join([footer, *texts, json.dumps(words, ensure_ascii=False, default=str), "•…·—–"])
-    pdf = Document(paper or default_paper(), footer, text_used, sizes, words["page"])
+    pdf = Document(paper or default_paper(), footer, text_used, sizes, words["page"], typed)
     pdf.set_title(words[title_key])
     pdf.set_author(tool.name)
     pdf.set_creator(f"{tool.name} {tool.version}")
     pdf.set_lang(language)
     return pdf, words
+
+
+def typed_words(answers: Any, *texts: str) -> frozenset[str]:
+    """The words a person typed: `texts` (a label, own questions) and the free-text answers."""
+    typed = [
+        *texts,
+        *(v for q in load_definition().questions if q.type == "text" and (v := getattr(answers, q.id, None))),
+    ]
+    return frozenset(word for text in typed for word in str(text).split())
 
 
 def document_texts(assessment: Assessment, rows: list, name: str, extra: list[str]) -> list[str]:
@@ -401,6 +416,7 @@ def _summary(
         paper,
         sizes,
         "document_title_large" if large_print else "document_title",
+        typed_words(answers, name, *(my_questions or ())),
     )
     pdf.add_page()
     out = Writer(pdf)

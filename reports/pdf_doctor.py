@@ -11,7 +11,7 @@ from typing import Any
 from questionnaire import answered_rows
 from rules import Assessment
 
-from .pdf import LEVEL_ORDER, answers_flow, first_sentence, new_document, urgent_boxes
+from .pdf import LEVEL_ORDER, answers_flow, first_sentence, new_document, typed_words, urgent_boxes
 from .pdf_layout import NORMAL_PRINT, Paper, Writer, clean_label
 from .words import long_date
 
@@ -53,7 +53,7 @@ def _page(assessment: Assessment, answers: Any, label: str | None, paper: Paper 
         bottom_margin=12,
     )
     texts = [name, assessment.model_dump_json(), *(t for _, t in rows), *(q.label for q, _ in rows)]
-    pdf, words = new_document(assessment, texts, paper, sizes, "doctor_document_title")
+    pdf, words = new_document(assessment, texts, paper, sizes, "doctor_document_title", typed_words(answers, name))
     pdf.set_auto_page_break(True, margin=sizes.bottom_margin)
     pdf.add_page()
     out = Writer(pdf)

@@ -12,8 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -110,47 +109,19 @@ def clean_label(label: str | None) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-# (word, style, size, fallback fonts) → mm. Shared by every document, but only for ImmunoPrep's own
-# words: what a person typed (a label, an own question) is measured for their document alone and
+# (word, style, size, fallback fonts) → mm, shared by every document, except the words a person typed
+# (a label, an own question, a free-text answer): those are measured for their document alone and
 # never kept in the process after it.
 _WIDTHS: dict[tuple, float] = {}
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-    elif hasattr(value, "model_dump"):
-        yield from _strings(value.model_dump())
-
-
-@lru_cache(maxsize=1)
-def product_words() -> frozenset[str]:
-    """Every word ImmunoPrep itself prints, in every language: questions, rules, content, kit, PDF words."""
-    from questionnaire import LANGUAGES, load_definition
-    from rules import load_rulebook
-
-    from .words import glossary, pdf_words
-
-    book, texts = load_rulebook(), []
-    for language in LANGUAGES:
-        wording = book.wording(language)
-        for part in (load_definition(language), wording.content, wording.because, wording.ask, wording.kit,
-                     pdf_words(language), glossary(language)):  # fmt: skip
-            texts.extend(_strings(part))
-    return frozenset(word for text in texts for word in text.split())
-
-
 class Document(FPDF):
-    def __init__(self, paper: Paper, footer_text: str, text_used: str, sizes: TypeScale, page_words: str):
+    def __init__(self, paper: Paper, footer_text: str, text_used: str, sizes: TypeScale, page_words: str,
+                 typed: frozenset[str] = frozenset()):  # fmt: skip
         super().__init__(orientation="P", unit="mm", format="A4" if paper == "A4" else "letter")
         self.footer_text = footer_text
-        self.own_widths: dict[tuple, float] = {}  # widths of words that are not ImmunoPrep's own
+        self.typed = typed  # words the person typed: their widths stay with this document
+        self.own_widths: dict[tuple, float] = {}
         self.page_words = page_words  # "Page {page} of {pages}" in the summary's language
         self.sizes = sizes
         fonts, fallbacks = fonts_for(text_used)
@@ -238,7 +209,7 @@ class Writer:
 
     def _width(self, word: str, style: str, size: float) -> float:
         key = (word, style, size, self.pdf.fallbacks)
-        widths = _WIDTHS if word in product_words() else self.pdf.own_widths
+        widths = self.pdf.own_widths if word in self.pdf.typed else _WIDTHS
         width = widths.get(key)
         if width is None:
             if len(widths) > 200_000:

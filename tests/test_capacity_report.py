@@ -22,7 +22,7 @@ def test_the_section_replaces_only_itself(tmp_path):
     assert "old figures" not in text and text.count(START) == 1 and text.count(END) == 1
     assert text.startswith("# Benchmarks\n\ntable\n") and text.rstrip().endswith("notes after")
     assert "| one server | 50 | 50 | 5.1 | 20 / 120 / 170 | 0 | 0 | 21 | 11 | ✔ |" in text
-    assert "one server: **50**" in text
+    assert "one server: **50 (the highest level tried)**" in text
 
 
 def test_make_bench_keeps_the_capacity_section(tmp_path):
@@ -34,7 +34,7 @@ def test_make_bench_keeps_the_capacity_section(tmp_path):
     report.add("assess(): p50 / p99", "0.6 / 1.2 ms")
     write_markdown(report, path, quick=True)
     text = path.read_text()
-    assert "| assess(): p50 / p99 | 0.6 / 1.2 ms |" in text and "one server: **50**" in text
+    assert "| assess(): p50 / p99 | 0.6 / 1.2 ms |" in text and "one server: **50 (the highest level tried)**" in text
 
 
 def test_descendants_are_found_through_proc():
