@@ -29,7 +29,7 @@ from tests.browser import free_port  # noqa: E402
 
 BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- capacity: written by `make load` (bench/capacity.py) -->", "<!-- /capacity -->"
-FULL = dict(levels="25,50,100,150,200,300", replica_levels="100,200,300,400", duration="60", rampup="30")
+FULL = dict(levels="25,50,100,150,200,250,300", replica_levels="100,200,300,400,500,600", duration="60", rampup="30")
 QUICK = dict(levels="10,25", replica_levels="10,25", duration="15", rampup="5")
 
 
