@@ -295,3 +295,17 @@ def test_corrupt_file_is_a_clean_start_up_failure(tmp_path, name):
     assert "NO-EXCEPTION" in page.stdout and "not available right now" in page.stdout
     assert "BUTTONS 0" in page.stdout  # nothing to click into a broken rule set
     assert named in page.stderr  # the operator's log names the file
+
+
+def test_a_download_made_on_click_fails_without_quoting_answers(caplog):
+    import ui.summary
+
+    def broken() -> bytes:
+        raise ValueError("cannot draw 'Zoë has melanoma'")
+
+    with pytest.raises(RuntimeError) as raised:
+        ui.summary._on_click("doctor PDF build", broken)()
+    assert str(raised.value) == "doctor PDF build could not be made" and raised.value.__cause__ is None
+    assert "doctor PDF build failed: ValueError at test_faults.py:" in caplog.text
+    assert "Zoë" not in caplog.text and "melanoma" not in caplog.text
+    assert ui.summary._on_click("result JSON", lambda: "{}")() == "{}"

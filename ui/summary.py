@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import json
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -82,12 +83,17 @@ def _pdf(answers: Answers, assessment: Assessment, label: str, large_print: bool
     return cached[1] if cached else None
 
 
-def _doctor_pdf(answers: Answers, assessment: Assessment, label: str):
-    """The one-page version, made only when someone clicks its button (most people need only the
-    full PDF, and every summary page would otherwise pay for it)."""
+def _on_click(what: str, build: Callable[[], bytes | str]) -> Callable[[], bytes | str]:
+    """A download made only when someone clicks it (most people need only the full PDF, and every
+    summary rerun would otherwise pay for the rest). A failure is logged like any other here, by
+    type and place only, and reaches Streamlit without a message that could quote answers."""
 
-    def make() -> bytes:
-        return build_doctor_pdf(assessment, answers, label=label)
+    def make() -> bytes | str:
+        try:
+            return build()
+        except Exception as error:
+            _log_failure(what, error)
+            raise RuntimeError(f"{what} could not be made") from None
 
     return make
 
@@ -115,7 +121,7 @@ def _print_and_pdf(answers: Answers, assessment: Assessment, label: str, today: 
     if pdf:  # the doctor's version uses the same fonts and data: if the full PDF failed, it is not offered
         left.download_button(
             t("download_doctor_pdf"),
-            _doctor_pdf(answers, assessment, label),
+            _on_click("doctor PDF build", lambda: build_doctor_pdf(assessment, answers, label=label)),
             file_name=download_name("doctor", label, today),
             mime="application/pdf",
             key="dl_doctor_pdf",
@@ -145,7 +151,7 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
         save_answers_button(answers, "dl_answers", label)
         st.download_button(
             t("result_json"),
-            lambda: assessment_json(assessment),  # made on click: most people never take these three
+            _on_click("result JSON", lambda: assessment_json(assessment)),
             file_name=download_name("result", label, today, "json"),
             mime="application/json",
             key="dl_result_json",
@@ -153,7 +159,7 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
         )
         st.download_button(
             t("result_csv"),
-            lambda: results_csv([summary_row(answers, assessment, label)]),
+            _on_click("result CSV", lambda: results_csv([summary_row(answers, assessment, label)])),
             file_name=download_name("result", label, today, "csv"),
             mime="text/csv",
             key="dl_result_csv",
@@ -161,8 +167,11 @@ def _more_downloads(answers: Answers, assessment: Assessment, label: str, today:
         )
         st.download_button(
             t("fhir_response"),
-            lambda: json.dumps(
-                questionnaire_response(answers, language=assessment.language), indent=2, ensure_ascii=False
+            _on_click(
+                "FHIR response",
+                lambda: json.dumps(
+                    questionnaire_response(answers, language=assessment.language), indent=2, ensure_ascii=False
+                ),
             ),
             file_name=download_name("fhir", label, today),
             mime="application/fhir+json",
