@@ -180,7 +180,8 @@ def help_lines(assessment: Assessment) -> None:
 def wallet_card_note(assessment: Assessment) -> None:
     card = assessment.kit.wallet_card
     if card is not None:
-        st.info(t("card_note", therapies=", ".join(card.therapy_names)), icon="🪪")
+        # An icon from Streamlit's icon font: the 🪪 emoji showed as an empty box where fonts lack it.
+        st.info(t("card_note", therapies=", ".join(card.therapy_names)), icon=":material/badge:")
 
 
 def appointment_kit(assessment: Assessment, audience: str) -> MyQuestions:
